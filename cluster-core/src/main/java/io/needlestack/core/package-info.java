@@ -1,0 +1,2 @@
+/** Pure code shared by every Needlestack application: no beans, no EJBs, no container. */
+package io.needlestack.core;

@@ -1,0 +1,62 @@
+package io.needlestack.storage.store;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A handle onto the node's needle store, obtained from {@link NeedleConnectionFactory}. Cheap:
+ * every handle shares the one engine the resource adapter opened. Close it when done (the
+ * streams it returned stay valid after close).
+ */
+public interface NeedleConnection extends AutoCloseable {
+
+    /**
+     * Appends a needle and returns only once it is durable (fsynced, or as the fsync policy says).
+     * The data is spooled first, so a slow producer never holds the container's append lock.
+     * A write older (lower HLC) than the newest stored version of the same key is kept on disk
+     * but does not replace it; the record returned is then the newer one. Older versions of the
+     * key are dropped from the index when {@code keepOlderVersions} is false (unversioned buckets).
+     *
+     * @param write  header fields
+     * @param data   exactly {@code length} bytes (ignored for tombstones)
+     * @param length number of data bytes
+     * @return the write's result, with {@link PutResult#superseded()} listing index entries it replaced
+     * @throws StoreFullException        when free space is short (reads go on)
+     * @throws DataLengthException       when {@code data} ends before {@code length} bytes
+     * @throws NeedleStoreException      on other failures
+     */
+    PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions);
+
+    /** The newest version of a key, tombstones included. */
+    Optional<NeedleRecord> get(NeedleKey key);
+
+    /** One given version of a key. */
+    Optional<NeedleRecord> get(NeedleKey key, String versionId);
+
+    /**
+     * Streams {@code length} data bytes of a needle from {@code from}, with positioned reads; the
+     * data checksum is verified when the whole needle is read.
+     *
+     * @throws CorruptNeedleException when the bytes on disk do not match their checksums
+     */
+    InputStream openData(NeedleRecord record, long from, long length);
+
+    /**
+     * Lists the newest version of every name of a kind in a bucket, in byte order of the UTF-8 name.
+     *
+     * @param prefix            only names starting with this ("" for all)
+     * @param startAfter        only names strictly after this (null for none)
+     * @param limit             at most this many records
+     * @param includeTombstones whether names whose newest version is a tombstone are returned
+     */
+    List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                            boolean includeTombstones);
+
+    /** Counters of this node's store (puts, fsyncs, bytes, free space). */
+    StoreStats stats();
+
+    /** Releases the handle; never throws. */
+    @Override
+    void close();
+}
