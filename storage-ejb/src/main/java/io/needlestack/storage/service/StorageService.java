@@ -1,0 +1,85 @@
+package io.needlestack.storage.service;
+
+import io.needlestack.storage.store.NeedleConnection;
+import io.needlestack.storage.store.NeedleConnectionFactory;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.StoreStats;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * PUT, GET, HEAD, DELETE and LIST of needles on this node. Each call takes a handle from the
+ * resource adapter's pool and gives it back; streams returned by {@link #openData} outlive the
+ * handle (they hold their own reference to the container file).
+ *
+ * <p>No transactions: the needle store is durable by itself (group commit), and a JTA
+ * transaction around a streaming write would only hold a thread-bound context for nothing.
+ */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class StorageService {
+
+    /** JNDI name of the needle store connection factory, declared by the deployment descriptors. */
+    public static final String CONNECTION_FACTORY = "java:app/needlestack/NeedleStore";
+
+    @Resource(lookup = CONNECTION_FACTORY)
+    private NeedleConnectionFactory connections;
+
+    /** Stores a needle durably; see {@link NeedleConnection#put}. */
+    public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.put(write, data, length, keepOlderVersions);
+        }
+    }
+
+    /** Appends a tombstone for a key (a delete); see {@link NeedleConnection#put}. */
+    public PutResult delete(NeedleKey key, long hlc, String versionId, boolean keepOlderVersions) {
+        return put(new NeedleWrite(key, hlc, versionId, true, null), InputStream.nullInputStream(), 0,
+                keepOlderVersions);
+    }
+
+    /** The newest version of a key, tombstones included (HEAD never reads data). */
+    public Optional<NeedleRecord> head(NeedleKey key) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.get(key);
+        }
+    }
+
+    /** One version of a key. */
+    public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.get(key, versionId);
+        }
+    }
+
+    /** Streams part of a needle's data with positioned reads. */
+    public InputStream openData(NeedleRecord record, long from, long length) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.openData(record, from, length);
+        }
+    }
+
+    /** Lists the newest version of every name; see {@link NeedleConnection#list}. */
+    public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                                   boolean includeTombstones) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.list(kind, bucket, prefix, startAfter, limit, includeTombstones);
+        }
+    }
+
+    /** Counters of this node's store. */
+    public StoreStats stats() {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.stats();
+        }
+    }
+}
