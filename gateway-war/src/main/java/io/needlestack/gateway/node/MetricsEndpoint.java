@@ -1,6 +1,5 @@
 package io.needlestack.gateway.node;
 
-import io.needlestack.core.config.NodeConfig;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import jakarta.ejb.EJB;
@@ -8,43 +7,18 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Response;
 import java.lang.management.ManagementFactory;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
-/**
- * Health and metrics of this node. Health is answered without authentication (load balancers
- * and start scripts poll it) and tells whether the store accepts writes.
- */
-@Path("/")
+/** Prometheus text exposition of the node's counters at {@code /_metrics}. */
+@Path("_metrics")
 @RequestScoped
-public class NodeEndpoints {
+public class MetricsEndpoint {
 
     @EJB
     private StorageService storage;
 
-    /** Readiness: 200 with a JSON status when the node serves, 503 when its store is not open. */
+    /** The counters. */
     @GET
-    @Path("_health")
-    @Produces("application/json")
-    public Response health() {
-        NodeConfig config = NodeConfig.current();
-        String roles = config.roles().stream().map(r -> "\"" + r.name().toLowerCase(Locale.ROOT) + "\"")
-                .sorted().collect(Collectors.joining(","));
-        try {
-            StoreStats s = storage.stats();
-            return Response.ok("{\"status\":\"UP\",\"roles\":[" + roles + "],\"store\":{\"writable\":" + s.writable()
-                    + ",\"freeBytes\":" + s.freeBytes() + ",\"containers\":" + s.containers() + "}}").build();
-        } catch (RuntimeException e) {
-            return Response.status(503).entity("{\"status\":\"DOWN\",\"roles\":[" + roles + "],\"reason\":\""
-                    + e.getClass().getSimpleName() + "\"}").build();
-        }
-    }
-
-    /** Prometheus text exposition of the node's counters. */
-    @GET
-    @Path("_metrics")
     @Produces("text/plain; version=0.0.4")
     public String metrics() {
         StringBuilder b = new StringBuilder(1024);
