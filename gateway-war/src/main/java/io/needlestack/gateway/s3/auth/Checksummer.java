@@ -20,6 +20,8 @@ abstract class Checksummer {
             case CRC64NVME -> new Crc64();
             case SHA1 -> new Digest(Crypto.digest("SHA-1"));
             case SHA256 -> new Digest(Crypto.sha256());
+            case SHA512 -> new Digest(Crypto.digest("SHA-512"));
+            case MD5 -> new Digest(Crypto.digest("MD5"));
         };
     }
 
