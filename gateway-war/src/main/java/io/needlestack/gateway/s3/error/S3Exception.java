@@ -1,51 +1,88 @@
 package io.needlestack.gateway.s3.error;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * An S3 error to answer the client with. Thrown anywhere below the HTTP resources and rendered
- * by {@link S3ExceptionMapper} as S3's XML error document.
+ * A request failed with an S3 error: what the exception mapper turns into S3's XML error document
+ * ({@code Code}, {@code Message}, {@code Resource}, plus any {@linkplain #details() details}, which
+ * S3 adds as extra elements, e.g. {@code StringToSign} for a signature mismatch or
+ * {@code ServerTime} for a skewed clock).
  */
 public class S3Exception extends RuntimeException {
-    private final S3ErrorCode error;
+
+    private static final long serialVersionUID = 1L;
+
+    private final S3ErrorCode errorCode;
     private final String resource;
-    private final Map<String, String> details = new LinkedHashMap<>();
+    private final Map<String, String> details;
 
-    public S3Exception(S3ErrorCode error) {
-        this(error, error.message(), null);
+    /** An error with S3's default message. */
+    public S3Exception(S3ErrorCode errorCode) {
+        this(errorCode, errorCode.defaultMessage(), null, Map.of(), null);
     }
 
-    public S3Exception(S3ErrorCode error, String message) {
-        this(error, message, null);
+    /** An error with a message of its own. */
+    public S3Exception(S3ErrorCode errorCode, String message) {
+        this(errorCode, message, null, Map.of(), null);
     }
 
-    public S3Exception(S3ErrorCode error, String message, String resource) {
-        super(message == null ? error.message() : message, null, false, false);
-        this.error = error;
+    /** An error about a resource (e.g. {@code /bucket/key}). */
+    public S3Exception(S3ErrorCode errorCode, String message, String resource) {
+        this(errorCode, message, resource, Map.of(), null);
+    }
+
+    /**
+     * The full form.
+     *
+     * @param message  null for the code's default message
+     * @param resource null when the mapper should use the request path
+     * @param details  extra elements of the error document, in document order
+     * @param cause    what went wrong underneath, if anything
+     */
+    public S3Exception(S3ErrorCode errorCode, String message, String resource,
+                       Map<String, String> details, Throwable cause) {
+        super(message == null ? Objects.requireNonNull(errorCode, "errorCode").defaultMessage() : message, cause);
+        this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
         this.resource = resource;
+        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
-    /** Adds an extra element to the error document (S3 adds e.g. {@code BucketName}, {@code Key}). */
-    public S3Exception with(String element, String value) {
-        if (value != null) {
-            details.put(element, value);
-        }
-        return this;
+    /** The S3 error. */
+    public S3ErrorCode errorCode() {
+        return errorCode;
     }
 
-    /** The error. */
-    public S3ErrorCode error() {
-        return error;
-    }
-
-    /** The resource the error is about, if known. */
+    /** The resource the error is about, or null when the request's own path applies. */
     public String resource() {
         return resource;
     }
 
-    /** Extra elements of the error document. */
+    /** Extra elements for the error document, in order; never null. */
     public Map<String, String> details() {
         return details;
+    }
+
+    /** The same error with one more element in its document (S3 adds e.g. {@code BucketName}); a null value adds nothing. */
+    public S3Exception with(String element, String value) {
+        if (value == null) {
+            return this;
+        }
+        Map<String, String> more = new LinkedHashMap<>(details);
+        more.put(element, value);
+        return new S3Exception(errorCode, getMessage(), resource, more, getCause());
+    }
+
+    /** The same error about the given resource. */
+    public S3Exception withResource(String newResource) {
+        return new S3Exception(errorCode, getMessage(), newResource, details, getCause());
+    }
+
+    @Override
+    public String toString() {
+        return "S3Exception[" + errorCode.code() + " " + errorCode.httpStatus() + ": " + getMessage()
+                + (resource == null ? "" : " (" + resource + ")") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.needlestack.gateway.s3.error;
 
+import io.needlestack.gateway.s3.auth.S3PayloadException;
 import io.needlestack.gateway.s3.xml.XmlWriter;
 import io.needlestack.storage.store.CorruptNeedleException;
 import io.needlestack.storage.store.DataLengthException;
@@ -38,12 +39,12 @@ public class S3ExceptionMapper implements ExceptionMapper<Throwable> {
         String requestId = http == null ? null : (String) http.getAttribute(REQUEST_ID);
         S3Exception e = translate(t, requestId);
         String resource = e.resource() != null ? e.resource() : http == null ? null : http.getRequestURI();
-        Response.ResponseBuilder r = Response.status(e.error().status());
-        if (http != null && "HEAD".equals(http.getMethod()) || e.error().status() == 304) {
+        Response.ResponseBuilder r = Response.status(e.errorCode().httpStatus());
+        if (http != null && "HEAD".equals(http.getMethod()) || e.errorCode().httpStatus() == 304) {
             return r.build();
         }
         XmlWriter doc = XmlWriter.document("Error", null);
-        doc.element("Code", e.error().code()).element("Message", e.getMessage()).element("Resource", resource);
+        doc.element("Code", e.errorCode().code()).element("Message", e.getMessage()).element("Resource", resource);
         e.details().forEach(doc::element);
         doc.element("RequestId", requestId);
         return r.entity(doc.toBytes()).type("application/xml").build();
@@ -58,9 +59,10 @@ public class S3ExceptionMapper implements ExceptionMapper<Throwable> {
         if (c instanceof S3Exception s) {
             return s;
         }
-        S3PayloadException payload = S3PayloadException.findIn(c);
-        if (payload != null) {
-            return payload.error();
+        for (Throwable x = c; x != null && x.getCause() != x; x = x.getCause()) {
+            if (x instanceof S3PayloadException p) {
+                return p.toS3Exception();
+            }
         }
         if (c instanceof StoreFullException) {
             return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE,

@@ -34,7 +34,7 @@ public class CreateBucket {
             }
             String constraint = XmlRequestBody.childText(body.root(), "LocationConstraint");
             if (constraint != null && !constraint.isBlank() && !constraint.trim().equals(region)) {
-                throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT,
+                throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT_EXCEPTION,
                         "The " + constraint.trim() + " location constraint is incompatible for the region specific endpoint this request was sent to.");
             }
         }

@@ -29,9 +29,7 @@ public class DeleteObjects {
     /** Handles {@code POST /bucket?delete}. */
     public Response handle(S3Request req) {
         Bucket b = access.require(req);
-        XmlRequestBody body = XmlRequestBody.parse(
-                ContentMd5InputStream.wrap(req.body(), req.header("content-md5").orElse(null),
-                        Math.max(req.contentLength(), 0)), 2 * 1024 * 1024);
+        XmlRequestBody body = XmlRequestBody.parse(req.body(), 2 * 1024 * 1024);
         if (!"Delete".equals(body.rootName())) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
@@ -48,7 +46,7 @@ public class DeleteObjects {
             }
             String version = XmlRequestBody.childText(e, "VersionId");
             if (key.isEmpty() || ObjectKeys.isTooLong(key)) {
-                error(doc, key, version, key.isEmpty() ? S3ErrorCode.INVALID_ARGUMENT : S3ErrorCode.KEY_TOO_LONG);
+                error(doc, key, version, key.isEmpty() ? S3ErrorCode.INVALID_ARGUMENT : S3ErrorCode.KEY_TOO_LONG_ERROR);
                 continue;
             }
             if (version != null && !ObjectStore.NULL_VERSION.equals(version)) {
@@ -69,6 +67,6 @@ public class DeleteObjects {
 
     private static void error(XmlWriter doc, String key, String version, S3ErrorCode code) {
         doc.start("Error").element("Key", key).element("VersionId", version).element("Code", code.code())
-                .element("Message", code.message()).end();
+                .element("Message", code.defaultMessage()).end();
     }
 }

@@ -34,14 +34,14 @@ public class PutObject {
         Map<String, String> meta = metadataFrom(req);
         meta.put(ObjectAttributes.OWNER, req.principal().userId());
         StoredObject o = objects.put(b.name(), req.key(), meta,
-                ContentMd5InputStream.wrap(req.body(), req.header("content-md5").orElse(null), length), length);
+                req.body(), length);
         return Response.ok().header("ETag", Responses.quoted(o.etag())).build();
     }
 
     /** KeyTooLongError for keys over 1024 bytes. */
     static void requireKey(S3Request req) {
         if (ObjectKeys.isTooLong(req.key())) {
-            throw new S3Exception(S3ErrorCode.KEY_TOO_LONG, null, req.resource())
+            throw new S3Exception(S3ErrorCode.KEY_TOO_LONG_ERROR, null, req.resource())
                     .with("Size", Integer.toString(req.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length))
                     .with("MaxSizeAllowed", Integer.toString(ObjectKeys.MAX_KEY_BYTES));
         }
