@@ -36,6 +36,9 @@ class AccountStore {
         }
         long now = System.currentTimeMillis();
         em.persist(new UserEntity(id, displayName, role, now));
+        // The key's foreign key needs the user row first, and without a mapped relationship
+        // the provider does not know that order.
+        em.flush();
         em.persist(new AccessKeyEntity(accessKey, secretKey, id, now));
         em.flush();
         return info(em.find(UserEntity.class, id));
@@ -69,6 +72,7 @@ class AccountStore {
             keys.add(k.accessKey);
             em.remove(k);
         }
+        em.flush(); // keys before their user, as above
         em.remove(u);
         return keys;
     }
@@ -114,6 +118,8 @@ class AccountStore {
         if (root == null) {
             root = new UserEntity(ROOT, ROOT, Role.ADMIN, System.currentTimeMillis());
             em.persist(root);
+            em.flush(); // the user row before its key's
+
         } else {
             root.role = Role.ADMIN;
             root.active = true;

@@ -106,12 +106,18 @@ public class NodeDataSource implements DataSource {
 
     private Driver driver() throws SQLException {
         // The application's class loader, not DriverManager's: the driver lives in WEB-INF/lib.
-        for (Driver d : ServiceLoader.load(Driver.class, NodeDataSource.class.getClassLoader())) {
+        // A driver loaded by our own loader wins over one the server carries (Payara has an H2).
+        ClassLoader own = NodeDataSource.class.getClassLoader();
+        Driver fallback = null;
+        for (Driver d : ServiceLoader.load(Driver.class, own)) {
             if (d.acceptsURL(url)) {
-                return d;
+                if (d.getClass().getClassLoader() == own) {
+                    return d;
+                }
+                fallback = fallback == null ? d : fallback;
             }
         }
-        return DriverManager.getDriver(url);
+        return fallback != null ? fallback : DriverManager.getDriver(url);
     }
 
     @Override
