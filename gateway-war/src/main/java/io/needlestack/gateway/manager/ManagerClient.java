@@ -5,24 +5,20 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import javax.cache.Cache;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.needlestack.core.account.AccountCaches;
 import io.needlestack.core.account.AccountException;
-import io.needlestack.core.account.AccountJson;
 import io.needlestack.core.account.BucketConflictException;
 import io.needlestack.core.account.BucketInfo;
 import io.needlestack.core.account.Credential;
 import io.needlestack.core.account.ManagerUnavailableException;
 import io.needlestack.core.config.NodeConfig;
+import io.needlestack.core.internal.CachedManagerClient;
 import io.needlestack.core.internal.ClusterSecret;
 import io.needlestack.core.internal.ManagerInternalClient;
 import io.needlestack.core.internal.ManagerLocation;
@@ -31,10 +27,10 @@ import io.needlestack.core.internal.ManagerLocation;
  * What the S3 layer asks the manager: credentials by access key and bucket records.
  *
  * <p>Reads go through the distributed caches {@link AccountCaches#CREDENTIALS} and
- * {@link AccountCaches#BUCKETS} (JSON strings, shared by all gateways, invalidated by the
- * manager on every change before it answers); a miss calls the active manager's internal API.
- * Absence is not cached, so a key or bucket created a moment ago is found at once. Without
- * Payara's Hazelcast (e.g. {@code --nocluster}) every read calls the manager.
+ * {@link AccountCaches#BUCKETS} ({@link CachedManagerClient}: JSON strings shared by all
+ * gateways, removed by the manager on every change before it answers); a miss calls the
+ * active manager's internal API, signed with the cluster secret. Without Payara's Hazelcast
+ * (e.g. {@code --nocluster}) every read calls the manager.
  *
  * <p>The manager is found in the Hazelcast map {@link ManagerLocation#MAP}, key
  * {@link ManagerLocation#ACTIVE}; without an entry, {@code http://127.0.0.1:<needlestack.http.port>}.
@@ -63,20 +59,21 @@ public class ManagerClient {
 
     private final PayaraDirectory directory = new PayaraDirectory();
     private NodeConfig config;
-    private ManagerInternalClient api;
+    private CachedManagerClient client;
 
     @PostConstruct
     void init() {
         config = NodeConfig.current();
         Duration timeout = Duration.ofMillis(config.getLong("needlestack.manager.timeout.ms", 5000));
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
-        api = new ManagerInternalClient(http, ClusterSecret.auth(config.dataDirectory()), this::managerBase, timeout);
+        ManagerInternalClient api = new ManagerInternalClient(http, ClusterSecret.auth(config.dataDirectory()),
+                this::managerBase, timeout);
+        client = new CachedManagerClient(api, name -> directory.cacheManager().map(cm -> AccountCaches.open(cm, name)));
     }
 
     /** An access key's credential, also when inactive (see {@link Credential#active()}); empty when unknown. */
     public Optional<Credential> credential(String accessKeyId) {
-        return cached(AccountCaches.CREDENTIALS, accessKeyId, AccountJson::credential, AccountJson::toJson,
-                () -> api.credential(accessKeyId));
+        return client.credential(accessKeyId);
     }
 
     /**
@@ -90,12 +87,12 @@ public class ManagerClient {
 
     /** A bucket's record; empty when there is no such bucket. */
     public Optional<BucketInfo> bucket(String name) {
-        return cached(AccountCaches.BUCKETS, name, AccountJson::bucket, AccountJson::toJson, () -> api.bucket(name));
+        return client.bucket(name);
     }
 
     /** The buckets a user owns, by name (always asked of the manager: ListBuckets must be exact). */
     public List<BucketInfo> buckets(String ownerId) {
-        return api.buckets(ownerId);
+        return client.buckets(ownerId);
     }
 
     /**
@@ -105,9 +102,7 @@ public class ManagerClient {
      * @throws AccountException e.g. {@code InvalidBucketName}, {@code NoSuchUser}
      */
     public BucketInfo createBucket(String name, String ownerId, String region) {
-        BucketInfo b = api.createBucket(name, ownerId, region);
-        cache(AccountCaches.BUCKETS).ifPresent(c -> c.put(name, AccountJson.toJson(b)));
-        return b;
+        return client.createBucket(name, ownerId, region);
     }
 
     /**
@@ -116,38 +111,7 @@ public class ManagerClient {
      * @return false when there was no such bucket
      */
     public boolean deleteBucket(String name) {
-        try {
-            return api.deleteBucket(name);
-        } finally {
-            // The manager removed it too; this covers a manager that answered before a failure.
-            cache(AccountCaches.BUCKETS).ifPresent(c -> c.remove(name));
-        }
-    }
-
-    private <T> Optional<T> cached(String cacheName, String key, Function<String, T> decode, Function<T, String> encode,
-                                   Supplier<Optional<T>> fetch) {
-        Optional<Cache<String, String>> cache = cache(cacheName);
-        if (cache.isPresent()) {
-            String json = cache.get().get(key);
-            if (json != null) {
-                return Optional.of(decode.apply(json));
-            }
-        }
-        Optional<T> fetched = fetch.get();
-        if (fetched.isPresent() && cache.isPresent()) {
-            cache.get().put(key, encode.apply(fetched.get()));
-        }
-        return fetched;
-    }
-
-    private Optional<Cache<String, String>> cache(String name) {
-        try {
-            return directory.cacheManager().map(cm -> AccountCaches.open(cm, name));
-        } catch (RuntimeException e) {
-            // A cache that fails must not fail S3 requests: the manager still answers.
-            LOG.log(Level.WARNING, "account cache " + name + " unavailable, asking the manager", e);
-            return Optional.empty();
-        }
+        return client.deleteBucket(name);
     }
 
     private URI managerBase() {

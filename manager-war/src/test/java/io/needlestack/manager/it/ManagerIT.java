@@ -75,7 +75,8 @@ class ManagerIT {
         Files.writeString(data.resolve("root.credentials"), "access_key=" + ROOT_KEY + "\nsecret_key=" + ROOT_SECRET + "\n");
         Files.writeString(data.resolve("cluster.secret"), CLUSTER_SECRET + "\n");
         Path war = Path.of(System.getProperty("it.war", "target/manager-war.war"));
-        micro = PayaraMicroProcess.start(work, data, war, "/_admin/", Duration.ofSeconds(240));
+        Path probe = buildProbeWar(war, work);
+        micro = PayaraMicroProcess.start(work, data, List.of(war, probe), "/_admin/", Duration.ofSeconds(240));
         System.out.printf("Payara Micro with manager-war started in %d ms (until /_admin/ answered 200)%n",
                 System.currentTimeMillis() - micro.startMillis);
         signer = new InternalAuth(CLUSTER_SECRET.getBytes(StandardCharsets.UTF_8));
@@ -279,6 +280,94 @@ class ManagerIT {
         InternalAuth late = new InternalAuth(CLUSTER_SECRET.getBytes(StandardCharsets.UTF_8),
                 Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-10)), Duration.ofMinutes(5), 10);
         assertEquals(403, signed("GET", target, late.sign("GET", target)).statusCode());
+    }
+
+    // ---------------------------------------------------------------- what a gateway sees
+
+    @Test
+    @Order(30)
+    void gatewayCachesAreFilledByReadsAndEmptiedByTheManagersChanges() throws Exception {
+        // The probe application plays the gateway: another class loader, Payara's shared caches.
+        assertEquals("http://127.0.0.1:" + micro.httpPort, probe("GET", "/manager", null).body(),
+                "the manager published its address in Hazelcast");
+
+        JsonObject carol = json(admin("POST", "/_admin/api/users", "{\"id\":\"carol\"}"));
+        String carolKey = carol.getJsonObject("key").getString("accessKey");
+        String spareKey = json(admin("POST", "/_admin/api/users/carol/keys", null)).getString("accessKey");
+
+        assertEquals(404, probe("GET", "/bucket/carols", null).statusCode());
+        assertEquals(404, probe("GET", "/cache/needlestack.buckets/carols", null).statusCode(), "absence is not cached");
+        internal.createBucket("carols", "carol", "us-east-1");
+        assertEquals(200, probe("GET", "/bucket/carols", null).statusCode());
+        assertEquals(200, probe("GET", "/cache/needlestack.buckets/carols", null).statusCode(), "a read fills the cache");
+        assertEquals(200, probe("GET", "/credential/" + carolKey, null).statusCode());
+        assertTrue(probe("GET", "/cache/needlestack.credentials/" + carolKey, null).body().contains("\"userId\":\"carol\""));
+
+        // Reads are served from the shared cache: a record only the cache holds is returned.
+        assertEquals(204, probe("PUT", "/cache/needlestack.buckets/phantom",
+                "{\"name\":\"phantom\",\"owner\":\"carol\",\"region\":\"r\",\"created\":\"2026-01-01T00:00:00Z\"}").statusCode());
+        assertEquals(200, probe("GET", "/bucket/phantom", null).statusCode());
+
+        // The manager removes the entries of what it changes before it answers.
+        assertEquals(204, admin("DELETE", "/_admin/api/users/carol/keys/" + carolKey, null).statusCode());
+        assertEquals(404, probe("GET", "/cache/needlestack.credentials/" + carolKey, null).statusCode());
+        assertEquals(404, probe("GET", "/credential/" + carolKey, null).statusCode(), "a deleted key stops at once");
+        assertTrue(internal.deleteBucket("carols"));
+        assertEquals(404, probe("GET", "/cache/needlestack.buckets/carols", null).statusCode());
+        assertEquals(404, probe("GET", "/bucket/carols", null).statusCode(), "a deleted bucket is gone at once");
+        assertEquals(200, probe("GET", "/credential/" + spareKey, null).statusCode());
+        assertEquals(204, admin("DELETE", "/_admin/api/users/carol", null).statusCode());
+        assertEquals(404, probe("GET", "/credential/" + spareKey, null).statusCode(), "deleting a user removes its keys");
+    }
+
+    // ---------------------------------------------------------------- restart
+
+    @Test
+    @Order(40)
+    @Timeout(300)
+    void dataSurvivesARestartAndRootFollowsItsFile() throws Exception {
+        assertEquals(201, admin("POST", "/_admin/api/users", "{\"id\":\"dave\"}").statusCode());
+        micro.close();
+        Path data = micro.dataDir;
+        // The operator rotates the root keys.
+        Files.writeString(data.resolve("root.credentials"), "access_key=ITROOTROTATED0000002\nsecret_key=rotated-" + ROOT_SECRET + "\n");
+        Path war = Path.of(System.getProperty("it.war", "target/manager-war.war"));
+        micro = PayaraMicroProcess.start(work, data, List.of(war, work.resolve("probe.war")), "/_admin/", Duration.ofSeconds(240));
+        System.out.printf("Payara Micro restarted in %d ms%n", System.currentTimeMillis() - micro.startMillis);
+
+        assertEquals(401, admin("GET", "/_admin/api/status", null).statusCode(), "the old root key is gone");
+        HttpResponse<String> users = send("GET", "/_admin/api/users", basic("ITROOTROTATED0000002", "rotated-" + ROOT_SECRET), null);
+        assertEquals(200, users.statusCode(), users.body());
+        assertEquals(List.of("dave", "root"), json(users).getJsonArray("users").stream()
+                .map(v -> v.asJsonObject().getString("id")).toList());
+        assertEquals(Optional.empty(), internal.credential(ROOT_KEY));
+        assertEquals("root", internal.credential("ITROOTROTATED0000002").orElseThrow().userId());
+    }
+
+    private HttpResponse<String> probe(String method, String path, String body) throws Exception {
+        return send(method, "/probe/api" + path, null, body);
+    }
+
+    /** The probe WAR: the probe classes of this test and cluster-core from the manager WAR. */
+    private static Path buildProbeWar(Path managerWar, Path into) throws Exception {
+        Path classes = Path.of(ManagerIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path probeDir = classes.resolve("io/needlestack/manager/it/probe");
+        Path war = into.resolve("probe.war");
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(war));
+             java.util.stream.Stream<Path> files = Files.list(probeDir);
+             java.util.zip.ZipFile manager = new java.util.zip.ZipFile(managerWar.toFile())) {
+            for (Path f : files.toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry("WEB-INF/classes/" + classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+            java.util.zip.ZipEntry core = manager.stream().filter(e -> e.getName().startsWith("WEB-INF/lib/cluster-core"))
+                    .findFirst().orElseThrow();
+            out.putNextEntry(new java.util.zip.ZipEntry(core.getName()));
+            manager.getInputStream(core).transferTo(out);
+            out.closeEntry();
+        }
+        return war;
     }
 
     // ---------------------------------------------------------------- helpers

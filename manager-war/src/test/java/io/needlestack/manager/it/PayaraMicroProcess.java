@@ -15,19 +15,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Payara Micro in its own process with one WAR deployed, bound to 127.0.0.1, clustered
+ * A real Payara Micro in its own process with WARs deployed in order, bound to 127.0.0.1, clustered
  * with nobody but itself (TCP-IP discovery on a free port), killed by {@link #close}.
  */
 final class PayaraMicroProcess implements AutoCloseable {
 
     final int httpPort;
+    final int hazelcastPort;
+    final String clusterName;
     final Path dataDir;
     final Path log;
     final long startMillis;
     private final Process process;
 
-    private PayaraMicroProcess(int httpPort, Path dataDir, Path log, Process process, long startMillis) {
+    private PayaraMicroProcess(int httpPort, int hazelcastPort, Path dataDir, Path log, Process process,
+                               long startMillis) {
         this.httpPort = httpPort;
+        this.hazelcastPort = hazelcastPort;
+        this.clusterName = "needlestack-it-" + httpPort;
         this.dataDir = dataDir;
         this.log = log;
         this.process = process;
@@ -42,17 +47,17 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** Starts Payara Micro and waits (at most {@code limit}) until {@code readyPath} answers. */
-    static PayaraMicroProcess start(Path work, Path dataDir, Path war, String readyPath, Duration limit)
+    static PayaraMicroProcess start(Path work, Path dataDir, List<Path> wars, String readyPath, Duration limit)
             throws Exception {
         Path jar = Path.of(System.getProperty("it.micro.jar", "target/it/payara-micro.jar"));
         int http = freePort();
         int hz = freePort();
-        Path root = Files.createDirectories(work.resolve("micro-root"));
+        Path root = Files.createDirectories(work.resolve("micro-root-" + http));
         Path tmp = Files.createDirectories(work.resolve("tmp"));
         Path preboot = work.resolve("preboot.asadmin");
         Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners"
                 + ".network-listener.http-listener.address=127.0.0.1\n");
-        Path log = work.resolve("payara-micro.log");
+        Path log = work.resolve("payara-micro-" + http + ".log");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + System.getProperty("it.micro.xmx", "384m"),
@@ -66,14 +71,17 @@ final class PayaraMicroProcess implements AutoCloseable {
                 "--rootdir", root.toString(),
                 "--clustermode", "tcpip:127.0.0.1:" + hz,
                 "--startport", Integer.toString(hz),
-                "--clustername", "needlestack-it-" + http,
+                "--clustername", "needlestack-it-" + http, // must match clusterName
                 "--interfaces", "127.0.0.1",
                 "--prebootcommandfile", preboot.toString(),
-                "--disablephonehome",
-                "--deploy", war.toString()));
+                "--disablephonehome"));
+        for (Path war : wars) {
+            cmd.add("--deploy");
+            cmd.add(war.toString());
+        }
         long t0 = System.currentTimeMillis();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PayaraMicroProcess micro = new PayaraMicroProcess(http, dataDir, log, p, t0);
+        PayaraMicroProcess micro = new PayaraMicroProcess(http, hz, dataDir, log, p, t0);
         try {
             micro.awaitReady(readyPath, limit);
         } catch (Exception | Error e) {
