@@ -38,7 +38,7 @@ class RequestTargetTest {
     void decodesUtf8AndRefusesMalformedEscapes() {
         assertEquals("é/☃", RequestTarget.parse("/b/%C3%A9/%E2%98%83", null, DOMAINS).key());
         S3Exception e = assertThrows(S3Exception.class, () -> RequestTarget.parse("/b/%zz", null, DOMAINS));
-        assertEquals(S3ErrorCode.INVALID_URI, e.error());
+        assertEquals(S3ErrorCode.INVALID_URI, e.errorCode());
         assertThrows(S3Exception.class, () -> RequestTarget.parse("/b/%C3", null, DOMAINS));
     }
 }

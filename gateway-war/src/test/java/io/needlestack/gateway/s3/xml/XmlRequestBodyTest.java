@@ -28,14 +28,14 @@ class XmlRequestBodyTest {
     void refusesExternalEntitiesAndDoctypes() {
         S3Exception e = assertThrows(S3Exception.class, () -> parse(
                 "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><Delete><Object><Key>&x;</Key></Object></Delete>"));
-        assertEquals(S3ErrorCode.MALFORMED_XML, e.error());
+        assertEquals(S3ErrorCode.MALFORMED_XML, e.errorCode());
     }
 
     @Test
     void refusesMalformedEmptyAndOversized() {
-        assertEquals(S3ErrorCode.MALFORMED_XML, assertThrows(S3Exception.class, () -> parse("<Delete>")).error());
-        assertEquals(S3ErrorCode.MALFORMED_XML, assertThrows(S3Exception.class, () -> parse("")).error());
+        assertEquals(S3ErrorCode.MALFORMED_XML, assertThrows(S3Exception.class, () -> parse("<Delete>")).errorCode());
+        assertEquals(S3ErrorCode.MALFORMED_XML, assertThrows(S3Exception.class, () -> parse("")).errorCode());
         assertEquals(S3ErrorCode.MALFORMED_XML,
-                assertThrows(S3Exception.class, () -> parse("<a>" + "x".repeat(5000) + "</a>")).error());
+                assertThrows(S3Exception.class, () -> parse("<a>" + "x".repeat(5000) + "</a>")).errorCode());
     }
 }
