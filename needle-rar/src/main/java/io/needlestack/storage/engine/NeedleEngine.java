@@ -5,6 +5,7 @@ import io.needlestack.storage.container.FileLayer;
 import io.needlestack.storage.container.Spool;
 import io.needlestack.storage.container.WriteCounters;
 import io.needlestack.storage.index.NeedleIndex;
+import io.needlestack.storage.index.UnusableIndexException;
 import io.needlestack.storage.needle.NeedleFormat;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
@@ -85,6 +86,19 @@ public final class NeedleEngine implements AutoCloseable {
         List<Container> opened = new ArrayList<>();
         NeedleIndex index = null;
         try {
+            // The index first: RocksDB's lock keeps a second engine on the same directories from touching
+            // anything (emptying the spool, creating containers) while this one runs.
+            Path first = config.dataDirectories().get(0).toAbsolutePath().normalize();
+            Files.createDirectories(first);
+            Path indexDir = first.resolve("index");
+            Path nativeDir = first.resolve("native");
+            try {
+                index = NeedleIndex.open(indexDir, nativeDir, config.rocksdbCacheBytes(), config.rocksdbWriteBufferBytes());
+            } catch (UnusableIndexException e) {
+                LOG.log(Level.SEVERE, "needle index unusable, rebuilding it from the containers: " + e.getMessage(), e);
+                deleteTree(indexDir);
+                index = NeedleIndex.open(indexDir, nativeDir, config.rocksdbCacheBytes(), config.rocksdbWriteBufferBytes());
+            }
             List<Path> spoolDirs = new ArrayList<>();
             int perDir = config.containersPerDirectory();
             for (int d = 0; d < config.dataDirectories().size(); d++) {
@@ -99,16 +113,6 @@ public final class NeedleEngine implements AutoCloseable {
                             config.fsyncPolicy(), TimeUnit.MICROSECONDS.toNanos(config.groupCommitDelayMicros()),
                             counters));
                 }
-            }
-            Path first = config.dataDirectories().get(0).toAbsolutePath().normalize();
-            Path indexDir = first.resolve("index");
-            Path nativeDir = first.resolve("native");
-            try {
-                index = NeedleIndex.open(indexDir, nativeDir, config.rocksdbCacheBytes(), config.rocksdbWriteBufferBytes());
-            } catch (IOException e) {
-                LOG.log(Level.SEVERE, "needle index unusable, rebuilding it from the containers: " + e.getMessage(), e);
-                deleteTree(indexDir);
-                index = NeedleIndex.open(indexDir, nativeDir, config.rocksdbCacheBytes(), config.rocksdbWriteBufferBytes());
             }
             for (Container c : opened) {
                 recover(c, index);

@@ -69,8 +69,10 @@ public final class NeedleIndex implements Closeable {
      *
      * @param cacheBytes       block cache size (bounds read memory)
      * @param writeBufferBytes memtable size (two at most exist at once)
-     * @throws IOException when the index cannot be opened or is of another version; the caller
-     *                     then moves it aside and rebuilds
+     * @throws UnusableIndexException when the index is corrupt or of another version: the caller
+     *                                 deletes it and rebuilds it from the containers
+     * @throws IOException             when it cannot be opened for another reason (its lock is held by
+     *                                 another engine, permissions): nothing may be deleted then
      */
     public static NeedleIndex open(Path directory, Path nativeRoot, long cacheBytes, long writeBufferBytes)
             throws IOException {
@@ -101,7 +103,11 @@ public final class NeedleIndex implements Closeable {
             options.close();
             filter.close();
             cache.close();
-            throw new IOException("cannot open the needle index in " + directory + ": " + e.getMessage(), e);
+            String message = "cannot open the needle index in " + directory + ": " + e.getMessage();
+            if (e.getStatus() != null && e.getStatus().getCode() == org.rocksdb.Status.Code.Corruption) {
+                throw new UnusableIndexException(message, e);
+            }
+            throw new IOException(message, e);
         }
         try {
             byte[] v = db.get(IndexCodec.VERSION_KEY);
@@ -109,13 +115,13 @@ public final class NeedleIndex implements Closeable {
                 try (RocksIterator it = db.newIterator()) {
                     it.seekToFirst();
                     if (it.isValid()) {
-                        throw new IOException("needle index in " + directory + " has entries but no version record");
+                        throw new UnusableIndexException("needle index in " + directory + " has entries but no version record", null);
                     }
                 }
                 db.put(IndexCodec.VERSION_KEY, ByteBuffer.allocate(4).putInt(IndexCodec.INDEX_VERSION).array());
                 created = true;
             } else if (v.length != 4 || ByteBuffer.wrap(v).getInt() != IndexCodec.INDEX_VERSION) {
-                throw new IOException("needle index in " + directory + " is of another version");
+                throw new UnusableIndexException("needle index in " + directory + " is of another version", null);
             }
             return new NeedleIndex(directory, cache, filter, options, db, created);
         } catch (RocksDBException | IOException | RuntimeException e) {
@@ -123,7 +129,10 @@ public final class NeedleIndex implements Closeable {
             options.close();
             filter.close();
             cache.close();
-            throw e instanceof IOException io ? io : new IOException("cannot read the needle index: " + e, e);
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new UnusableIndexException("cannot read the needle index: " + e, e);
         }
     }
 

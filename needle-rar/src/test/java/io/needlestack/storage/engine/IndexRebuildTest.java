@@ -9,7 +9,6 @@ import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleWrite;
-import io.needlestack.storage.store.PutResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +42,88 @@ class IndexRebuildTest {
         check(() -> {
             Files.writeString(dir.resolve("index").resolve("CURRENT"), "garbage-not-a-manifest\n");
         });
+    }
+
+    /** RocksDB lost its latest writes (its log is not synced): replay from the checkpoints brings them back. */
+    @Test
+    void replayFromStaleCheckpoint() throws IOException {
+        EngineConfig config = EngineConfig.of(dir).withMinFreeBytes(0).withContainersPerDirectory(2);
+        Path stale = dir.resolve("stale-index");
+        try (NeedleEngine e = NeedleEngine.open(config)) {
+            for (int i = 0; i < 50; i++) {
+                EngineTestSupport.put(e, EngineTestSupport.obj("b", "k" + i), 10, "v", data(i, 100), false);
+            }
+        }
+        copyTree(dir.resolve("index"), stale);
+        try (NeedleEngine e = NeedleEngine.open(config)) {
+            for (int i = 0; i < 50; i++) {
+                // Overwrites (which drop older entries) and new keys, all after the stale index's checkpoints.
+                EngineTestSupport.put(e, EngineTestSupport.obj("b", "k" + (i + 25)), 20, "w", data(1000 + i, 100), false);
+            }
+            EngineTestSupport.delete(e, EngineTestSupport.obj("b", "k0"), 30, "x", false);
+        }
+        deleteTree(dir.resolve("index"));
+        copyTree(stale, dir.resolve("index"));
+        try (NeedleEngine e = NeedleEngine.open(config)) {
+            assertTrue(e.get(EngineTestSupport.obj("b", "k0")).orElseThrow().tombstone());
+            for (int i = 1; i < 75; i++) {
+                NeedleRecord r = e.get(EngineTestSupport.obj("b", "k" + i)).orElseThrow();
+                assertData(e, r, i < 25 ? data(i, 100) : data(1000 + i - 25, 100));
+                assertEquals(i < 25 ? "v" : "w", r.versionId());
+                if (i >= 25 && i < 50) {
+                    assertTrue(e.get(EngineTestSupport.obj("b", "k" + i), "v").isEmpty(), "replaced version dropped");
+                }
+            }
+            assertEquals(74, e.list(NeedleKind.OBJECT, "b", "", null, 1000, false).size());
+        }
+    }
+
+    /** A flipped byte in the middle of a container costs that needle only, never the ones after it. */
+    @Test
+    void corruptNeedleInTheMiddleIsSkippedOnRebuild() throws IOException {
+        EngineConfig config = EngineConfig.of(dir).withMinFreeBytes(0).withContainersPerDirectory(1);
+        NeedleRecord victim;
+        long size;
+        try (NeedleEngine e = NeedleEngine.open(config)) {
+            for (int i = 0; i < 20; i++) {
+                EngineTestSupport.put(e, EngineTestSupport.obj("b", "k" + i), 10, "v", data(i, 1000), false);
+            }
+            victim = e.get(EngineTestSupport.obj("b", "k5")).orElseThrow();
+            size = e.containers().get(0).end();
+        }
+        Path file = dir.resolve("containers").resolve("container-00000.ndl");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            long pos = victim.offset() + 200;
+            ch.read(b, pos);
+            b.put(0, (byte) (b.get(0) ^ 1)).rewind();
+            ch.write(b, pos);
+        }
+        deleteTree(dir.resolve("index"));
+        try (NeedleEngine e = NeedleEngine.open(config)) {
+            assertEquals(size, Files.size(file), "nothing truncated");
+            assertTrue(e.get(victim.key()).isEmpty(), "the corrupt needle is not indexed");
+            for (int i = 0; i < 20; i++) {
+                if (i != 5) {
+                    assertData(e, e.get(EngineTestSupport.obj("b", "k" + i)).orElseThrow(), data(i, 1000));
+                }
+            }
+            EngineTestSupport.put(e, EngineTestSupport.obj("b", "after"), 10, "v", data(99, 10), false);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     private interface Damage {

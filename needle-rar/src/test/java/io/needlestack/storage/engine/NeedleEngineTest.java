@@ -221,6 +221,23 @@ class NeedleEngineTest {
         }
     }
 
+    /** A second engine on the same directories (a redeploy overlapping the old one) fails without harm. */
+    @Test
+    void secondEngineOnSameDirectoryIsRefusedAndHarmless() {
+        TestFileLayer layer = new TestFileLayer();
+        try (NeedleEngine e = NeedleEngine.open(config(layer).withSpoolMemoryBytes(0))) {
+            put(e, obj("b", "k"), 1, "v", data(1, 100), false);
+            assertThrows(io.needlestack.storage.store.StoreUnavailableException.class,
+                    () -> NeedleEngine.open(config(layer)));
+            assertTrue(Files.exists(dir.resolve("index").resolve("CURRENT")), "the live index was not touched");
+            put(e, obj("b", "k2"), 2, "v", data(2, 100), false);
+            assertData(e, e.get(obj("b", "k")).orElseThrow(), data(1, 100));
+        }
+        try (NeedleEngine e = NeedleEngine.open(config(layer))) {
+            assertData(e, e.get(obj("b", "k2")).orElseThrow(), data(2, 100));
+        }
+    }
+
     /** Non-ASCII names list in UTF-8 byte order (as S3 does), with prefix, startAfter, limit and tombstones. */
     @Test
     void listing() {
