@@ -1,0 +1,72 @@
+package io.needlestack.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Starts one all-in-one node through the launcher, checks that it is ready, that Payara's own
+ * /health, /metrics and /openapi no longer answer at the root (where buckets of those names
+ * live), that the secrets files are private, and stops it.
+ */
+class NodeSmokeIT {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    @Timeout(value = 6, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void nodeStartsServesTheGatewayAtTheRootAndStops() throws Exception {
+        assumeTrue(NodeProcess.adapterPresent(),
+                "needle-rar has no adapter implementation yet: the gateway cannot deploy");
+        NodeProcess node = NodeProcess.builder("smoke").start();
+        try {
+            assertTrue(node.isAlive());
+            assertFalse(node.accessKey().isBlank());
+            assertFalse(node.secretKey().isBlank());
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(node.dataDir().resolve("root.credentials")));
+            assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                    Files.getPosixFilePermissions(node.dataDir().resolve("cluster.secret")));
+
+            HttpResponse<String> health = get(node.endpoint().resolve("/health"));
+            assertFalse(health.body().contains("\"status\""), "Payara's health check answered /health: " + health.body());
+
+            HttpResponse<String> metrics = get(node.endpoint().resolve("/metrics"));
+            assertFalse(metrics.body().contains("# TYPE") || metrics.body().contains("mp_scope"),
+                    "Payara's metrics answered /metrics");
+
+            HttpResponse<String> openapi = get(node.endpoint().resolve("/openapi"));
+            assertFalse(openapi.body().contains("OpenAPI"), "Payara's OpenAPI answered /openapi: " + openapi.body());
+
+            // Moved, not merely switched off: the services answer (403, disabled) at their new paths.
+            assertEquals(403, get(node.endpoint().resolve("/_payara_metrics")).statusCode());
+            assertEquals(403, get(node.endpoint().resolve("/_payara_openapi")).statusCode());
+        } finally {
+            long pid = node.pid();
+            node.stop();
+            assertFalse(node.isAlive());
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "JVM still running");
+            assertFalse(Files.exists(node.dataDir().resolve("node.pid")));
+        }
+    }
+
+    private HttpResponse<String> get(URI uri) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertNotEquals(0, r.statusCode());
+        return r;
+    }
+}
