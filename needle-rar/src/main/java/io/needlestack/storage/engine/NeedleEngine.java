@@ -62,6 +62,8 @@ public final class NeedleEngine implements AutoCloseable {
     // never closed under a running call (a use after close would crash the JVM, not throw).
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    // Payara Micro exits on SIGTERM without stopping resource adapters: close RocksDB cleanly anyway.
+    private final Thread shutdownHook = new Thread(this::close, "needle-store-shutdown");
 
     private NeedleEngine(EngineConfig config, List<Path> spoolDirs, Container[] containers, NeedleIndex index,
                          WriteCounters counters) {
@@ -117,7 +119,9 @@ public final class NeedleEngine implements AutoCloseable {
             for (Container c : opened) {
                 recover(c, index);
             }
-            return new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+            NeedleEngine engine = new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+            Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
+            return engine;
         } catch (IOException | RuntimeException e) {
             opened.forEach(Container::close);
             if (index != null) {
@@ -277,6 +281,13 @@ public final class NeedleEngine implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or about to; close() is idempotent
+                }
+            }
             for (Container c : containers) {
                 c.close();
             }

@@ -221,6 +221,25 @@ class NeedleEngineTest {
         }
     }
 
+    /** A stream holds its container: it reads on after the engine closed, and the file closes with the last stream. */
+    @Test
+    void streamOutlivesEngineClose() throws IOException {
+        TestFileLayer layer = new TestFileLayer();
+        NeedleEngine e = NeedleEngine.open(config(layer));
+        NeedleRecord r = put(e, obj("b", "k"), 1, "v", data(1, 200_000), false).record();
+        Container c = e.containers().get(r.containerId());
+        InputStream in = e.openData(r, 0, r.dataLength());
+        assertEquals(2, c.references());
+        e.close();
+        assertEquals(1, c.references());
+        assertArrayEquals(data(1, 200_000), in.readAllBytes());
+        in.close();
+        in.close();
+        assertEquals(0, c.references());
+        assertThrows(io.needlestack.storage.store.StoreUnavailableException.class, () -> e.openData(r, 0, 1));
+        assertThrows(io.needlestack.storage.store.StoreUnavailableException.class, () -> e.get(r.key()));
+    }
+
     /** A second engine on the same directories (a redeploy overlapping the old one) fails without harm. */
     @Test
     void secondEngineOnSameDirectoryIsRefusedAndHarmless() {
