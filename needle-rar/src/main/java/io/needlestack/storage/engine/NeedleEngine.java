@@ -62,6 +62,8 @@ public final class NeedleEngine implements AutoCloseable {
     // never closed under a running call (a use after close would crash the JVM, not throw).
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    // Payara Micro exits on SIGTERM without stopping resource adapters: close RocksDB cleanly anyway.
+    private final Thread shutdownHook = new Thread(this::close, "needle-store-shutdown");
 
     private NeedleEngine(EngineConfig config, List<Path> spoolDirs, Container[] containers, NeedleIndex index,
                          WriteCounters counters) {
@@ -114,10 +116,10 @@ public final class NeedleEngine implements AutoCloseable {
                             counters));
                 }
             }
-            for (Container c : opened) {
-                recover(c, index);
-            }
-            return new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+            recoverAll(opened, index);
+            NeedleEngine engine = new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+            Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
+            return engine;
         } catch (IOException | RuntimeException e) {
             opened.forEach(Container::close);
             if (index != null) {
@@ -130,28 +132,38 @@ public final class NeedleEngine implements AutoCloseable {
         }
     }
 
-    private static void recover(Container c, NeedleIndex index) throws IOException {
-        long size = Files.size(c.path());
-        Optional<NeedleIndex.Checkpoint> cp = index.created() ? Optional.empty() : index.checkpoint(c.id());
-        long from = NeedleFormat.SUPERBLOCK_LENGTH;
-        if (cp.isPresent() && cp.get().incarnation() == c.incarnation() && cp.get().end() <= size
-                && cp.get().end() >= NeedleFormat.SUPERBLOCK_LENGTH) {
-            from = cp.get().end();
-        } else if (!index.created()) {
-            // The index knows more than the file holds (cut by a power loss), or another file of that id:
-            // forget what it says about this container and index the file from its start.
-            LOG.log(Level.WARNING, "container {0}: checkpoint {1} does not match the file ({2} bytes); re-indexing it",
-                    new Object[] {c.path(), cp.map(Object::toString).orElse("none"), size});
-            index.dropContainer(c.id());
+    private static void recoverAll(List<Container> containers, NeedleIndex index) throws IOException {
+        long[] from = new long[containers.size()];
+        java.util.Set<Integer> reindex = new java.util.TreeSet<>();
+        for (int i = 0; i < containers.size(); i++) {
+            Container c = containers.get(i);
+            long size = Files.size(c.path());
+            Optional<NeedleIndex.Checkpoint> cp = index.created() ? Optional.empty() : index.checkpoint(c.id());
+            from[i] = NeedleFormat.SUPERBLOCK_LENGTH;
+            if (cp.isPresent() && cp.get().incarnation() == c.incarnation() && cp.get().end() <= size
+                    && cp.get().end() >= NeedleFormat.SUPERBLOCK_LENGTH) {
+                from[i] = cp.get().end();
+            } else if (!index.created()) {
+                // The index knows more than the file holds (cut by a power loss), or another file of that id:
+                // forget what it says about this container and index the file from its start.
+                LOG.log(Level.WARNING, "container {0}: checkpoint {1} does not match the file ({2} bytes); re-indexing it",
+                        new Object[] {c.path(), cp.map(Object::toString).orElse("none"), size});
+                reindex.add(c.id());
+            }
         }
-        long[] replayed = {0};
-        long end = c.recover(from, n -> {
-            index.apply(record(n, c.id()), n.header().replacesOlder(), c.incarnation(), n.end());
-            replayed[0]++;
-        });
-        index.writeCheckpoint(c.id(), c.incarnation(), end);
-        if (replayed[0] > 0) {
-            LOG.log(Level.INFO, "container {0}: indexed {1} needles from offset {2}", new Object[] {c.path(), replayed[0], from});
+        index.dropContainers(reindex);
+        for (int i = 0; i < containers.size(); i++) {
+            Container c = containers.get(i);
+            long[] replayed = {0};
+            long end = c.recover(from[i], n -> {
+                index.apply(record(n, c.id()), n.header().replacesOlder(), c.incarnation(), n.end());
+                replayed[0]++;
+            });
+            index.writeCheckpoint(c.id(), c.incarnation(), end);
+            if (replayed[0] > 0) {
+                LOG.log(Level.INFO, "container {0}: indexed {1} needles from offset {2}",
+                        new Object[] {c.path(), replayed[0], from[i]});
+            }
         }
     }
 
@@ -277,6 +289,13 @@ public final class NeedleEngine implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or about to; close() is idempotent
+                }
+            }
             for (Container c : containers) {
                 c.close();
             }

@@ -288,20 +288,38 @@ public final class NeedleIndex implements Closeable {
         return out;
     }
 
-    /** Deletes every entry in a container and its checkpoint (before re-scanning that container). */
-    public void dropContainer(int containerId) {
-        try (RocksIterator it = db.newIterator(); WriteBatch batch = new WriteBatch()) {
-            for (it.seek(new byte[] {0x02}); it.isValid(); it.next()) {
-                IndexCodec.Entry e = IndexCodec.decode(it.key(), it.value());
-                if (e.record().containerId() == containerId) {
-                    batch.delete(it.key());
+    /**
+     * Deletes every entry in the given containers and their checkpoints (before re-scanning them),
+     * in one pass over the index.
+     */
+    public void dropContainers(java.util.Set<Integer> containerIds) {
+        if (containerIds.isEmpty()) {
+            return;
+        }
+        try (RocksIterator it = db.newIterator()) {
+            WriteBatch batch = new WriteBatch();
+            try {
+                for (it.seek(new byte[] {0x02}); it.isValid(); it.next()) {
+                    IndexCodec.Entry e = IndexCodec.decode(it.key(), it.value());
+                    if (containerIds.contains(e.record().containerId())) {
+                        batch.delete(it.key());
+                        if (batch.count() >= 10_000) { // bound the batch's memory
+                            db.write(writeOptions, batch);
+                            batch.close();
+                            batch = new WriteBatch();
+                        }
+                    }
                 }
+                status(it);
+                for (int id : containerIds) {
+                    batch.delete(IndexCodec.checkpointKey(id));
+                }
+                db.write(writeOptions, batch);
+            } finally {
+                batch.close();
             }
-            status(it);
-            batch.delete(IndexCodec.checkpointKey(containerId));
-            db.write(writeOptions, batch);
         } catch (RocksDBException e) {
-            throw new StoreIOException("dropping index entries of container " + containerId + " failed", e);
+            throw new StoreIOException("dropping index entries of containers " + containerIds + " failed", e);
         }
     }
 
