@@ -34,6 +34,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.zip.CRC32C;
 
 /**
@@ -50,12 +51,17 @@ import java.util.zip.CRC32C;
  * of one key under that container's append lock.
  */
 public final class NeedleEngine implements AutoCloseable {
+
+    /** Size past which a directory's active container hands writes over to its smallest one. */
+    public static final long ACTIVE_CONTAINER_BYTES = 1L << 30;
     private static final Logger LOG = Logger.getLogger(NeedleEngine.class.getName());
 
     private final EngineConfig config;
     private final FileLayer layer;
     private final List<Path> spoolDirs;
     private final Container[] containers;
+    /** Per data directory, which of its containers takes writes now. */
+    private final AtomicIntegerArray active;
     private final NeedleIndex index;
     private final WriteCounters counters;
     // Readers: every operation that touches the index or appends. Writer: close, so RocksDB is
@@ -71,6 +77,7 @@ public final class NeedleEngine implements AutoCloseable {
         this.layer = config.fileLayer();
         this.spoolDirs = spoolDirs;
         this.containers = containers;
+        this.active = new AtomicIntegerArray(containers.length / config.containersPerDirectory());
         this.index = index;
         this.counters = counters;
     }
@@ -305,13 +312,38 @@ public final class NeedleEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The container a write goes to: the data directory by hash of the key (spreading keys over
+     * disks), and in that directory the one container currently taking writes. Concurrent writers
+     * therefore share one group commit per directory, instead of one per container, which is what
+     * makes fsyncs few (a hash-chosen container per key would cap a group at threads / containers).
+     * The active container rotates to the smallest one once it passes {@link #ACTIVE_CONTAINER_BYTES},
+     * so containers fill in turn and each holds a stretch of time, which suits compaction.
+     */
     private Container containerOf(NeedleKey key) {
         CRC32C crc = new CRC32C();
         crc.update(key.kind().code());
         crc.update(key.bucket().getBytes(StandardCharsets.UTF_8));
         crc.update(0);
         crc.update(key.name().getBytes(StandardCharsets.UTF_8));
-        return containers[(int) Long.remainderUnsigned(crc.getValue(), containers.length)];
+        int perDir = config.containersPerDirectory();
+        int dir = (int) Long.remainderUnsigned(crc.getValue(), containers.length / perDir);
+        int base = dir * perDir;
+        int current = active.get(dir);
+        Container c = containers[base + current];
+        if (c.end() < ACTIVE_CONTAINER_BYTES && c.unwritableReason() == null) {
+            return c;
+        }
+        int smallest = current;
+        for (int i = 0; i < perDir; i++) {
+            Container o = containers[base + i];
+            if (o.unwritableReason() == null && (containers[base + smallest].unwritableReason() != null
+                    || o.end() < containers[base + smallest].end())) {
+                smallest = i;
+            }
+        }
+        active.compareAndSet(dir, current, smallest);
+        return containers[base + active.get(dir)];
     }
 
     private void checkSpace(Path directory, long needleLength) {

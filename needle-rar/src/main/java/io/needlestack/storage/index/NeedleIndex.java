@@ -179,6 +179,24 @@ public final class NeedleIndex implements Closeable {
      */
     public PutResult apply(NeedleRecord record, boolean replacesOlder, long incarnation, long checkpointEnd) {
         byte[] prefix = IndexCodec.keyPrefix(record.key());
+        // Versions of one key may be appended to different containers at once: the read of the
+        // key's versions and the batch that follows must not interleave with another writer's.
+        Object stripe = KEY_STRIPES[Math.floorMod(Arrays.hashCode(prefix), KEY_STRIPES.length)];
+        synchronized (stripe) {
+            return applyLocked(record, prefix, replacesOlder, incarnation, checkpointEnd);
+        }
+    }
+
+    private static final Object[] KEY_STRIPES = new Object[1024];
+
+    static {
+        for (int i = 0; i < KEY_STRIPES.length; i++) {
+            KEY_STRIPES[i] = new Object();
+        }
+    }
+
+    private PutResult applyLocked(NeedleRecord record, byte[] prefix, boolean replacesOlder, long incarnation,
+                                  long checkpointEnd) {
         byte[] myKey = IndexCodec.entryKey(record.key(), record.hlc(), record.versionId());
         int flags = (record.tombstone() ? NeedleFormat.FLAG_TOMBSTONE : 0)
                 | (replacesOlder ? NeedleFormat.FLAG_REPLACES_OLDER : 0);
