@@ -46,6 +46,14 @@ class NamesTest {
     }
 
     @Test
+    void regions() {
+        assertEquals("eu-west-1", Names.region("eu-west-1"));
+        assertEquals("InvalidLocationConstraint", assertThrows(AccountException.class, () -> Names.region("EU West")).code());
+        assertThrows(AccountException.class, () -> Names.region("x".repeat(65)));
+        assertThrows(AccountException.class, () -> Names.region(null));
+    }
+
+    @Test
     void displayNameDefaultsAndLimits() {
         assertEquals("alice", Names.displayName(null, "alice"));
         assertEquals("Alice", Names.displayName("  Alice ", "alice"));
