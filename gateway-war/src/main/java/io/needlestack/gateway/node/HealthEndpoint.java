@@ -1,0 +1,42 @@
+package io.needlestack.gateway.node;
+
+import io.needlestack.core.config.NodeConfig;
+import io.needlestack.storage.service.StorageService;
+import io.needlestack.storage.store.StoreStats;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Readiness of this node, answered without authentication (load balancers and start scripts
+ * poll it): 200 with a JSON status when the node serves, 503 when its store is not open.
+ */
+@Path("_health")
+@RequestScoped
+public class HealthEndpoint {
+
+    @EJB
+    private StorageService storage;
+
+    /** The node's status. */
+    @GET
+    @Produces("application/json")
+    public Response health() {
+        NodeConfig config = NodeConfig.current();
+        String roles = config.roles().stream().map(r -> "\"" + r.name().toLowerCase(Locale.ROOT) + "\"")
+                .sorted().collect(Collectors.joining(","));
+        try {
+            StoreStats s = storage.stats();
+            return Response.ok("{\"status\":\"UP\",\"roles\":[" + roles + "],\"store\":{\"writable\":" + s.writable()
+                    + ",\"freeBytes\":" + s.freeBytes() + ",\"containers\":" + s.containers() + "}}").build();
+        } catch (RuntimeException e) {
+            return Response.status(503).entity("{\"status\":\"DOWN\",\"roles\":[" + roles + "],\"reason\":\""
+                    + e.getClass().getSimpleName() + "\"}").build();
+        }
+    }
+}

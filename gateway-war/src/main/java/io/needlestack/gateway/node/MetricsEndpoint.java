@@ -1,0 +1,46 @@
+package io.needlestack.gateway.node;
+
+import io.needlestack.storage.service.StorageService;
+import io.needlestack.storage.store.StoreStats;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import java.lang.management.ManagementFactory;
+
+/** Prometheus text exposition of the node's counters at {@code /_metrics}. */
+@Path("_metrics")
+@RequestScoped
+public class MetricsEndpoint {
+
+    @EJB
+    private StorageService storage;
+
+    /** The counters. */
+    @GET
+    @Produces("text/plain; version=0.0.4")
+    public String metrics() {
+        StringBuilder b = new StringBuilder(1024);
+        StoreStats s = storage.stats();
+        gauge(b, "needlestack_store_puts_total", "counter", "Needles appended since start.", s.puts());
+        gauge(b, "needlestack_store_fsyncs_total", "counter", "fsync calls of the group-commit writers since start.", s.fsyncs());
+        gauge(b, "needlestack_store_written_bytes_total", "counter", "Bytes appended to containers since start.", s.bytesWritten());
+        gauge(b, "needlestack_store_containers", "gauge", "Container files.", s.containers());
+        gauge(b, "needlestack_store_bytes", "gauge", "Bytes in container files.", s.liveBytes());
+        gauge(b, "needlestack_store_free_bytes", "gauge", "Usable bytes left on the data file system.", s.freeBytes());
+        gauge(b, "needlestack_store_writable", "gauge", "1 while the store accepts writes.", s.writable() ? 1 : 0);
+        Runtime rt = Runtime.getRuntime();
+        gauge(b, "needlestack_jvm_heap_used_bytes", "gauge", "Heap in use.", rt.totalMemory() - rt.freeMemory());
+        gauge(b, "needlestack_jvm_heap_max_bytes", "gauge", "Maximum heap.", rt.maxMemory());
+        gauge(b, "needlestack_uptime_seconds", "gauge", "Seconds since the JVM started.",
+                ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+        return b.toString();
+    }
+
+    private static void gauge(StringBuilder b, String name, String type, String help, long value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        b.append(name).append(' ').append(value).append('\n');
+    }
+}

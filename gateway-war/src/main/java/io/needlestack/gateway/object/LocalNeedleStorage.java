@@ -1,0 +1,42 @@
+package io.needlestack.gateway.object;
+
+import io.needlestack.storage.service.StorageService;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import jakarta.ejb.EJB;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link NeedleStorage} on this node's storage EJB (the all-in-one and single-node case). */
+@ApplicationScoped
+class LocalNeedleStorage implements NeedleStorage {
+
+    @EJB
+    private StorageService storage;
+
+    @Override
+    public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
+        return storage.put(write, data, length, keepOlderVersions);
+    }
+
+    @Override
+    public Optional<NeedleRecord> head(NeedleKey key) {
+        return storage.head(key);
+    }
+
+    @Override
+    public InputStream open(NeedleRecord record, long from, long length) {
+        return storage.openData(record, from, length);
+    }
+
+    @Override
+    public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                                   boolean includeTombstones) {
+        return storage.list(kind, bucket, prefix, startAfter, limit, includeTombstones);
+    }
+}

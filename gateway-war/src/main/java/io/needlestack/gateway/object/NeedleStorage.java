@@ -1,0 +1,30 @@
+package io.needlestack.gateway.object;
+
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the object layer reads and writes needles. On one node that is the local storage EJB;
+ * in a cluster it is the replicas the ring names, so the object layer never knows which.
+ */
+public interface NeedleStorage {
+
+    /** Stores a needle durably (see {@code NeedleConnection#put}). */
+    PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions);
+
+    /** The newest version of a key, tombstones included. */
+    Optional<NeedleRecord> head(NeedleKey key);
+
+    /** Streams part of a needle's data. */
+    InputStream open(NeedleRecord record, long from, long length);
+
+    /** Newest version of every name of a kind in a bucket, in UTF-8 byte order. */
+    List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                            boolean includeTombstones);
+}

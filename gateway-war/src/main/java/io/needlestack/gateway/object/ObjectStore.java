@@ -1,0 +1,302 @@
+package io.needlestack.gateway.object;
+
+import io.needlestack.core.clock.HybridLogicalClock;
+import io.needlestack.core.config.NodeConfig;
+import io.needlestack.gateway.s3.error.S3ErrorCode;
+import io.needlestack.gateway.s3.error.S3Exception;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * S3 objects over needles: writes small objects as one needle and large ones as chunks plus a
+ * manifest, reads them back as one stream (ranges included), deletes with tombstones and
+ * collects the chunks of versions that were replaced.
+ */
+@ApplicationScoped
+public class ObjectStore {
+
+    /** S3's "null" version id of unversioned objects. */
+    public static final String NULL_VERSION = "null";
+
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    NeedleStorage storage;
+
+    private HybridLogicalClock clock;
+    private long chunkBytes;
+
+    @PostConstruct
+    void init() {
+        NodeConfig config = NodeConfig.current();
+        chunkBytes = config.getLong("needlestack.chunk.bytes", 5L * 1024 * 1024);
+        clock = HybridLogicalClock.persistent(config.dataDirectory().resolve("gateway").resolve("hlc"));
+    }
+
+    /** Size of the chunks large objects are cut into. */
+    public long chunkBytes() {
+        return chunkBytes;
+    }
+
+    /** A fresh HLC timestamp. */
+    public long now() {
+        return clock.now();
+    }
+
+    /**
+     * Stores an object, replacing any older version, and returns it once durable.
+     *
+     * @param meta   stored metadata (content headers, user metadata, owner)
+     * @param body   exactly {@code length} bytes; a verifying stream may fail at its end, in which
+     *               case nothing is stored
+     */
+    public StoredObject put(String bucket, String key, Map<String, String> meta, InputStream body, long length) {
+        long hlc = clock.now();
+        String version = newVersionId(hlc);
+        if (length <= chunkBytes) {
+            Map<String, String> m = new HashMap<>(meta);
+            m.put(ObjectAttributes.SIZE, Long.toString(length));
+            PutResult r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, version, false, m),
+                    body, length, false);
+            collect(bucket, r.superseded());
+            return new StoredObject(bucket, key, r.record());
+        }
+        MessageDigest md5 = md5();
+        DigestInputStream in = new DigestInputStream(body, md5);
+        List<Manifest.Chunk> chunks = writeChunks(bucket, key + "\n" + version, in, length, hlc);
+        Map<String, String> m = new HashMap<>(meta);
+        m.put(ObjectAttributes.ETAG, HexFormat.of().formatHex(md5.digest()));
+        return putManifest(bucket, key, new Manifest(chunks), m, hlc, version);
+    }
+
+    /**
+     * Writes the object needle of a chunked object (a large PUT or a completed multipart upload).
+     * On failure the chunks are collected again.
+     */
+    StoredObject putManifest(String bucket, String key, Manifest manifest, Map<String, String> meta, long hlc,
+                             String version) {
+        Map<String, String> m = new HashMap<>(meta);
+        m.put(ObjectAttributes.SIZE, Long.toString(manifest.length()));
+        m.put(ObjectAttributes.MANIFEST, "1");
+        byte[] data = manifest.encode();
+        PutResult r;
+        try {
+            r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, version, false, m),
+                    new ByteArrayInputStream(data), data.length, false);
+        } catch (RuntimeException e) {
+            deleteChunks(bucket, manifest.chunks());
+            throw e;
+        }
+        collect(bucket, r.superseded());
+        return new StoredObject(bucket, key, r.record());
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code in} as chunks named {@code prefix + "\n" + index}.
+     * If any write fails, the chunks already written are deleted and the failure rethrown.
+     */
+    List<Manifest.Chunk> writeChunks(String bucket, String prefix, InputStream in, long length, long hlc) {
+        List<Manifest.Chunk> chunks = new ArrayList<>();
+        long remaining = length;
+        int index = 0;
+        try {
+            while (remaining > 0) {
+                long n = Math.min(chunkBytes, remaining);
+                String name = prefix + "\n" + index;
+                storage.put(new NeedleWrite(new NeedleKey(NeedleKind.CHUNK, bucket, name), hlc, NULL_VERSION, false,
+                        null), new BoundedInputStream(in, n), n, false);
+                chunks.add(new Manifest.Chunk(name, n));
+                remaining -= n;
+                index++;
+            }
+        } catch (RuntimeException e) {
+            deleteChunks(bucket, chunks);
+            throw e;
+        }
+        return chunks;
+    }
+
+    /** The newest live version of an object. */
+    public Optional<StoredObject> head(String bucket, String key) {
+        return storage.head(NeedleKey.object(bucket, key))
+                .filter(r -> !r.tombstone())
+                .map(r -> new StoredObject(bucket, key, r));
+    }
+
+    /** The object's data from {@code from}, {@code length} bytes, streamed chunk by chunk. */
+    public InputStream open(StoredObject object, long from, long length) {
+        if (!object.chunked()) {
+            return storage.open(object.record(), from, length);
+        }
+        return new ChunkedInputStream(object.bucket(), manifestOf(object).chunks(), from, length);
+    }
+
+    /** The manifest of a chunked object. */
+    Manifest manifestOf(StoredObject object) {
+        return readManifest(object.record());
+    }
+
+    Manifest readManifest(NeedleRecord record) {
+        try (InputStream in = storage.open(record, 0, record.dataLength())) {
+            return Manifest.decode(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("manifest of " + record.key() + " unreadable", e);
+        }
+    }
+
+    /** Deletes an object (S3 deletes of absent keys succeed too). */
+    public void delete(String bucket, String key) {
+        long hlc = clock.now();
+        PutResult r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, newVersionId(hlc), true, null),
+                InputStream.nullInputStream(), 0, false);
+        collect(bucket, r.superseded());
+    }
+
+    /** Live objects of a bucket in key order, after {@code startAfter}. */
+    public List<StoredObject> list(String bucket, String prefix, String startAfter, int limit) {
+        List<StoredObject> out = new ArrayList<>();
+        for (NeedleRecord r : storage.list(NeedleKind.OBJECT, bucket, prefix, startAfter, limit, false)) {
+            out.add(new StoredObject(bucket, r.key().name(), r));
+        }
+        return out;
+    }
+
+    /** Whether a bucket holds no live object. */
+    public boolean isEmpty(String bucket) {
+        return storage.list(NeedleKind.OBJECT, bucket, "", null, 1, false).isEmpty();
+    }
+
+    NeedleStorage storage() {
+        return storage;
+    }
+
+    /** Collects the chunks of replaced versions, which nothing references any more. */
+    void collect(String bucket, List<NeedleRecord> superseded) {
+        for (NeedleRecord old : superseded) {
+            if (!old.tombstone() && "1".equals(old.metadata().get(ObjectAttributes.MANIFEST))) {
+                try {
+                    deleteChunks(bucket, readManifest(old).chunks());
+                } catch (RuntimeException e) {
+                    // Left for the orphan collector of compaction; the write itself succeeded.
+                    LOG.log(Level.WARNING, "could not collect chunks of " + old.key(), e);
+                }
+            }
+        }
+    }
+
+    void deleteChunks(String bucket, List<Manifest.Chunk> chunks) {
+        long hlc = clock.now();
+        for (Manifest.Chunk c : chunks) {
+            storage.put(new NeedleWrite(new NeedleKey(NeedleKind.CHUNK, bucket, c.name()), hlc, NULL_VERSION, true,
+                    null), InputStream.nullInputStream(), 0, false);
+        }
+    }
+
+    /** A version id unique to this write: the HLC and random bits, so chunk names never collide. */
+    static String newVersionId(long hlc) {
+        return Long.toHexString(hlc) + Long.toHexString(RANDOM.nextLong() | Long.MIN_VALUE);
+    }
+
+    static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads a range of a chunked object, opening one chunk at a time. */
+    private final class ChunkedInputStream extends InputStream {
+        private final String bucket;
+        private final List<Manifest.Chunk> chunks;
+        private int index;
+        private long offsetInChunk;
+        private long remaining;
+        private InputStream current;
+
+        ChunkedInputStream(String bucket, List<Manifest.Chunk> chunks, long from, long length) {
+            this.bucket = bucket;
+            this.chunks = chunks;
+            this.remaining = length;
+            long skip = from;
+            while (index < chunks.size() && skip >= chunks.get(index).length()) {
+                skip -= chunks.get(index).length();
+                index++;
+            }
+            this.offsetInChunk = skip;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            while (true) {
+                if (current == null) {
+                    if (index >= chunks.size()) {
+                        throw new IOException("object shorter than its manifest says");
+                    }
+                    Manifest.Chunk c = chunks.get(index);
+                    NeedleRecord r = storage.head(new NeedleKey(NeedleKind.CHUNK, bucket, c.name()))
+                            .filter(x -> !x.tombstone())
+                            .orElseThrow(() -> new IOException("chunk " + c.name().replace('\n', '/') + " missing"));
+                    long n = Math.min(c.length() - offsetInChunk, remaining);
+                    current = storage.open(r, offsetInChunk, n);
+                    offsetInChunk = 0;
+                }
+                int n = current.read(b, off, (int) Math.min(len, remaining));
+                if (n > 0) {
+                    remaining -= n;
+                    return n;
+                }
+                current.close();
+                current = null;
+                index++;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (current != null) {
+                current.close();
+                current = null;
+            }
+        }
+    }
+
+    /** Throws NoSuchKey for an absent object. */
+    public StoredObject require(String bucket, String key) {
+        return head(bucket, key).orElseThrow(() -> new S3Exception(S3ErrorCode.NO_SUCH_KEY, null, "/" + bucket + "/" + key)
+                .with("Key", key));
+    }
+}

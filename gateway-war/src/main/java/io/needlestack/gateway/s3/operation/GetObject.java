@@ -1,0 +1,95 @@
+package io.needlestack.gateway.s3.operation;
+
+import io.needlestack.gateway.object.ObjectAttributes;
+import io.needlestack.gateway.object.ObjectStore;
+import io.needlestack.gateway.object.StoredObject;
+import io.needlestack.gateway.s3.error.S3ErrorCode;
+import io.needlestack.gateway.s3.error.S3Exception;
+import io.needlestack.gateway.s3.http.S3Request;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * GetObject and HeadObject: conditional headers, single byte ranges (206 with Content-Range),
+ * {@code response-*} header overrides. HEAD answers from the index alone, never reading data;
+ * GET streams through a fixed buffer, never holding the object.
+ */
+@ApplicationScoped
+public class GetObject {
+
+    private static final int COPY_BUFFER = 64 * 1024;
+    private static final Map<String, String> OVERRIDES = Map.of(
+            "response-content-type", "Content-Type",
+            "response-content-language", "Content-Language",
+            "response-expires", "Expires",
+            "response-cache-control", "Cache-Control",
+            "response-content-disposition", "Content-Disposition",
+            "response-content-encoding", "Content-Encoding");
+
+    @Inject
+    BucketAccess access;
+    @Inject
+    ObjectStore objects;
+
+    /** Handles {@code GET} and {@code HEAD /bucket/key}. */
+    public Response handle(S3Request req, boolean head) {
+        Bucket b = access.require(req);
+        StoredObject o = objects.require(b.name(), req.key());
+        try {
+            Preconditions.check(o, req.header("if-match"), req.header("if-none-match"),
+                    req.header("if-modified-since"), req.header("if-unmodified-since"));
+        } catch (Preconditions.NotModified e) {
+            return Response.notModified().header("ETag", Responses.quoted(o.etag()))
+                    .header("Last-Modified", Responses.httpDate(o.lastModified())).build();
+        }
+        long size = o.size();
+        Optional<ByteRange> range;
+        try {
+            range = ByteRange.parse(req.header("range").orElse(null), size);
+        } catch (ByteRange.Unsatisfiable e) {
+            throw new S3Exception(S3ErrorCode.INVALID_RANGE, null, req.resource())
+                    .with("RangeRequested", req.header("range").orElse(""))
+                    .with("ActualObjectSize", Long.toString(size));
+        }
+        Response.ResponseBuilder r = range.isPresent() ? Response.status(206) : Response.ok();
+        headers(r, o);
+        long from = range.map(ByteRange::first).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(size);
+        range.ifPresent(x -> r.header("Content-Range", "bytes " + x.first() + "-" + x.last() + "/" + size));
+        r.header("Content-Length", Long.toString(length));
+        OVERRIDES.forEach((param, header) -> req.param(param).ifPresent(v -> r.header(header, v)));
+        if (head || length == 0) {
+            return r.build();
+        }
+        InputStream data = objects.open(o, from, length);
+        StreamingOutput body = out -> {
+            try (InputStream in = data) {
+                byte[] buf = new byte[COPY_BUFFER];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    out.write(buf, 0, n);
+                }
+            }
+        };
+        return r.entity(body).build();
+    }
+
+    /** The headers every GET and HEAD of an object carries. */
+    static void headers(Response.ResponseBuilder r, StoredObject o) {
+        r.header("ETag", Responses.quoted(o.etag()));
+        r.header("Last-Modified", Responses.httpDate(o.lastModified()));
+        r.header("Accept-Ranges", "bytes");
+        Map<String, String> stored = ObjectAttributes.headersOf(o.metadata());
+        r.header("Content-Type", stored.getOrDefault("content-type", "binary/octet-stream"));
+        stored.forEach((k, v) -> {
+            if (!k.equals("content-type")) {
+                r.header(k, v);
+            }
+        });
+    }
+}

@@ -1,0 +1,215 @@
+package io.needlestack.manager.account;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import io.needlestack.core.account.AccountException;
+import io.needlestack.core.account.BucketConflictException;
+import io.needlestack.core.account.BucketInfo;
+import io.needlestack.core.account.Credential;
+
+/**
+ * The account tables; every public method is one JTA transaction. Only {@link Accounts} calls
+ * it, because a change is not finished until the caches are invalidated after the commit.
+ */
+@ApplicationScoped
+@Transactional
+class AccountStore {
+
+    /** The root user's id. */
+    static final String ROOT = "root";
+
+    @PersistenceContext(unitName = "manager")
+    EntityManager em;
+
+    public UserInfo createUser(String id, String displayName, Role role, String accessKey, String secretKey) {
+        if (em.find(UserEntity.class, id) != null) {
+            throw new AccountException("UserAlreadyExists", "user " + id + " already exists");
+        }
+        long now = System.currentTimeMillis();
+        em.persist(new UserEntity(id, displayName, role, now));
+        // The key's foreign key needs the user row first, and without a mapped relationship
+        // the provider does not know that order.
+        em.flush();
+        em.persist(new AccessKeyEntity(accessKey, secretKey, id, now));
+        em.flush();
+        return info(em.find(UserEntity.class, id));
+    }
+
+    public List<UserInfo> users() {
+        List<UserInfo> out = new ArrayList<>();
+        for (UserEntity u : em.createQuery("SELECT u FROM UserEntity u ORDER BY u.id", UserEntity.class).getResultList()) {
+            out.add(info(u));
+        }
+        return out;
+    }
+
+    public Optional<UserInfo> user(String id) {
+        return Optional.ofNullable(em.find(UserEntity.class, id)).map(this::info);
+    }
+
+    /** Deletes a user who owns no bucket; returns the access keys that stopped existing. */
+    public List<String> deleteUser(String id) {
+        UserEntity u = requireUser(id, LockModeType.PESSIMISTIC_WRITE);
+        if (ROOT.equals(id)) {
+            throw new AccountException("CannotDeleteRoot", "the root user cannot be deleted");
+        }
+        long owned = em.createQuery("SELECT COUNT(b) FROM BucketEntity b WHERE b.ownerId = :id", Long.class)
+                .setParameter("id", id).getSingleResult();
+        if (owned > 0) {
+            throw new AccountException("UserOwnsBuckets", "user " + id + " still owns " + owned + " bucket(s)");
+        }
+        List<String> keys = new ArrayList<>();
+        for (AccessKeyEntity k : keysOf(id)) {
+            keys.add(k.accessKey);
+            em.remove(k);
+        }
+        em.flush(); // keys before their user, as above
+        em.remove(u);
+        return keys;
+    }
+
+    public NewAccessKey addKey(String userId, String accessKey, String secretKey) {
+        requireUser(userId, LockModeType.NONE);
+        em.persist(new AccessKeyEntity(accessKey, secretKey, userId, System.currentTimeMillis()));
+        em.flush();
+        return new NewAccessKey(userId, accessKey, secretKey);
+    }
+
+    public void deleteKey(String userId, String accessKey) {
+        UserEntity u = requireUser(userId, LockModeType.PESSIMISTIC_WRITE);
+        AccessKeyEntity k = em.find(AccessKeyEntity.class, accessKey);
+        if (k == null || !k.userId.equals(userId)) {
+            throw new AccountException("NoSuchAccessKey", "user " + userId + " has no access key " + accessKey);
+        }
+        if (u.role == Role.ADMIN && keysOf(userId).stream().filter(x -> x.active).count() <= 1 && k.active) {
+            // An admin without a key could not undo this through the admin API.
+            throw new AccountException("LastAdminKey", "cannot delete the last active key of an admin");
+        }
+        em.remove(k);
+    }
+
+    public Optional<KeyOwner> keyOwner(String accessKey) {
+        AccessKeyEntity k = em.find(AccessKeyEntity.class, accessKey);
+        if (k == null) {
+            return Optional.empty();
+        }
+        UserEntity u = em.find(UserEntity.class, k.userId);
+        return Optional.of(new KeyOwner(
+                new Credential(k.accessKey, k.secretKey, u.id, u.displayName, k.active && u.active), u.role));
+    }
+
+    /**
+     * Makes the root user an active admin whose only key is the given pair.
+     *
+     * @return the access keys whose records changed or vanished
+     */
+    public List<String> ensureRoot(String accessKey, String secretKey) {
+        List<String> changed = new ArrayList<>();
+        UserEntity root = em.find(UserEntity.class, ROOT, LockModeType.PESSIMISTIC_WRITE);
+        if (root == null) {
+            root = new UserEntity(ROOT, ROOT, Role.ADMIN, System.currentTimeMillis());
+            em.persist(root);
+            em.flush(); // the user row before its key's
+
+        } else {
+            root.role = Role.ADMIN;
+            root.active = true;
+        }
+        AccessKeyEntity k = em.find(AccessKeyEntity.class, accessKey);
+        if (k != null && !k.userId.equals(ROOT)) {
+            throw new AccountException("AccessKeyInUse",
+                    "the root access key from root.credentials belongs to user " + k.userId);
+        }
+        for (AccessKeyEntity other : keysOf(ROOT)) {
+            if (!other.accessKey.equals(accessKey)) {
+                changed.add(other.accessKey);
+                em.remove(other);
+            }
+        }
+        if (k == null) {
+            em.persist(new AccessKeyEntity(accessKey, secretKey, ROOT, System.currentTimeMillis()));
+        } else if (!k.secretKey.equals(secretKey) || !k.active) {
+            k.secretKey = secretKey;
+            k.active = true;
+            changed.add(accessKey);
+        }
+        return changed;
+    }
+
+    public Optional<BucketInfo> bucket(String name) {
+        return Optional.ofNullable(em.find(BucketEntity.class, name)).map(BucketEntity::info);
+    }
+
+    public List<BucketInfo> buckets(String ownerOrNull) {
+        var q = ownerOrNull == null
+                ? em.createQuery("SELECT b FROM BucketEntity b ORDER BY b.name", BucketEntity.class)
+                : em.createQuery("SELECT b FROM BucketEntity b WHERE b.ownerId = :o ORDER BY b.name", BucketEntity.class)
+                        .setParameter("o", ownerOrNull);
+        return q.getResultList().stream().map(BucketEntity::info).toList();
+    }
+
+    public BucketInfo createBucket(String name, String ownerId, String region) {
+        BucketEntity existing = em.find(BucketEntity.class, name);
+        if (existing != null) {
+            throw conflict(existing, ownerId);
+        }
+        requireUser(ownerId, LockModeType.NONE);
+        BucketEntity b = new BucketEntity(name, ownerId, region, System.currentTimeMillis());
+        em.persist(b);
+        // Surface a concurrent creation (primary key) here, inside the transaction.
+        em.flush();
+        return b.info();
+    }
+
+    static BucketConflictException conflict(BucketEntity existing, String requester) {
+        return new BucketConflictException(existing.ownerId.equals(requester)
+                ? BucketConflictException.Kind.ALREADY_OWNED_BY_YOU
+                : BucketConflictException.Kind.ALREADY_EXISTS, existing.name);
+    }
+
+    public boolean deleteBucket(String name) {
+        BucketEntity b = em.find(BucketEntity.class, name);
+        if (b == null) {
+            return false;
+        }
+        em.remove(b);
+        return true;
+    }
+
+    public long userCount() {
+        return em.createQuery("SELECT COUNT(u) FROM UserEntity u", Long.class).getSingleResult();
+    }
+
+    public long bucketCount() {
+        return em.createQuery("SELECT COUNT(b) FROM BucketEntity b", Long.class).getSingleResult();
+    }
+
+    private UserEntity requireUser(String id, LockModeType lock) {
+        UserEntity u = em.find(UserEntity.class, id, lock);
+        if (u == null) {
+            throw new AccountException("NoSuchUser", "no user " + id);
+        }
+        return u;
+    }
+
+    private List<AccessKeyEntity> keysOf(String userId) {
+        return em.createQuery("SELECT k FROM AccessKeyEntity k WHERE k.userId = :u ORDER BY k.created, k.accessKey",
+                AccessKeyEntity.class).setParameter("u", userId).getResultList();
+    }
+
+    private UserInfo info(UserEntity u) {
+        List<UserInfo.AccessKeyInfo> keys = keysOf(u.id).stream()
+                .map(k -> new UserInfo.AccessKeyInfo(k.accessKey, k.active, Instant.ofEpochMilli(k.created)))
+                .toList();
+        return new UserInfo(u.id, u.displayName, u.role, u.active, Instant.ofEpochMilli(u.created), keys);
+    }
+}

@@ -1,0 +1,14 @@
+package io.needlestack.manager.account;
+
+import java.util.Collection;
+
+/**
+ * Removes entries from the gateways' distributed caches. Implemented by the cluster adapter;
+ * an interface here so that the account logic does not depend on Payara's way of finding
+ * the caches.
+ */
+public interface CacheInvalidation {
+
+    /** Removes {@code keys} from the cache called {@code cacheName}; returns once removed. */
+    void remove(String cacheName, Collection<String> keys);
+}

@@ -1,0 +1,51 @@
+package io.needlestack.manager.account;
+
+import java.util.regex.Pattern;
+
+import io.needlestack.core.account.AccountException;
+
+/** What user ids, access key ids and bucket names may look like. */
+final class Names {
+
+    private static final Pattern USER_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern ACCESS_KEY = Pattern.compile("[A-Za-z0-9._~+=-]{3,128}");
+    // S3's rules for new buckets: 3-63 of [a-z0-9.-], starting and ending with a letter or digit,
+    // no "..", not an IPv4 address, none of S3's reserved prefixes and suffixes.
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private Names() {
+    }
+
+    static String userId(String id) {
+        if (id == null || !USER_ID.matcher(id).matches()) {
+            throw new AccountException("InvalidUserId",
+                    "user id must be 1-64 of a-z 0-9 . _ - starting with a letter or digit: " + id);
+        }
+        return id;
+    }
+
+    static String accessKey(String key) {
+        if (key == null || !ACCESS_KEY.matcher(key).matches()) {
+            throw new AccountException("InvalidAccessKeyId", "malformed access key id");
+        }
+        return key;
+    }
+
+    static String bucket(String name) {
+        if (name == null || !BUCKET.matcher(name).matches() || name.contains("..") || IPV4.matcher(name).matches()
+                || name.startsWith("xn--") || name.startsWith("sthree-") || name.endsWith("-s3alias")
+                || name.endsWith("--ol-s3")) {
+            throw new AccountException("InvalidBucketName", "the specified bucket is not valid: " + name);
+        }
+        return name;
+    }
+
+    static String displayName(String name, String fallback) {
+        String n = name == null || name.isBlank() ? fallback : name.strip();
+        if (n.length() > 255) {
+            throw new AccountException("InvalidArgument", "display name longer than 255 characters");
+        }
+        return n;
+    }
+}

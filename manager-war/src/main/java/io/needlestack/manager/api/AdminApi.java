@@ -1,0 +1,20 @@
+package io.needlestack.manager.api;
+
+import java.util.Set;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+/**
+ * The admin API application at {@code /_admin/api}. Its classes are listed, not scanned, so
+ * that the internal API's resources are not served here too.
+ */
+@ApplicationPath("api")
+public class AdminApi extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(AdminAuthFilter.class, ErrorMapper.class, StatusResource.class, UsersResource.class,
+                BucketsResource.class);
+    }
+}

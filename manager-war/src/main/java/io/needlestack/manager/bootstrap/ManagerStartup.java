@@ -1,0 +1,67 @@
+package io.needlestack.manager.bootstrap;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.needlestack.core.config.NodeConfig;
+import io.needlestack.manager.account.Accounts;
+import io.needlestack.manager.cluster.PayaraCluster;
+import io.needlestack.manager.db.Schema;
+
+/**
+ * Runs when the manager application starts, before it serves requests: creates or upgrades
+ * the schema, makes the root user match {@code root.credentials}, then publishes the manager's
+ * address. A failure here fails the deployment, which is what an operator should see.
+ */
+@ApplicationScoped
+public class ManagerStartup {
+
+    private static final Logger LOG = Logger.getLogger(ManagerStartup.class.getName());
+
+    /** The JNDI name of the manager's data source (WEB-INF/web.xml). */
+    public static final String DATASOURCE = "java:app/jdbc/needlestack";
+
+    @Resource(lookup = DATASOURCE)
+    DataSource dataSource;
+
+    @Inject
+    Accounts accounts;
+
+    @Inject
+    PayaraCluster cluster;
+
+    private volatile Instant startedAt;
+    private volatile String database = "unknown";
+
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) throws SQLException {
+        long t0 = System.nanoTime();
+        NodeConfig config = NodeConfig.current();
+        int version = Schema.migrate(dataSource);
+        database = Schema.describe(dataSource);
+        RootCredentials root = RootCredentials.loadOrCreate(config.dataDirectory());
+        accounts.ensureRoot(root.accessKey(), root.secretKey());
+        cluster.publish(config);
+        startedAt = Instant.now();
+        LOG.info(() -> String.format("manager started in %d ms: %s, schema v%d, root access key %s",
+                (System.nanoTime() - t0) / 1_000_000, database, version, root.accessKey()));
+    }
+
+    /** When the manager finished starting, or null before. */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The database product and version. */
+    public String database() {
+        return database;
+    }
+}

@@ -1,0 +1,126 @@
+package io.needlestack.manager.cluster;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+
+import com.hazelcast.core.HazelcastInstance;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.needlestack.core.account.AccountCaches;
+import io.needlestack.core.config.NodeConfig;
+import io.needlestack.core.internal.ManagerLocation;
+import io.needlestack.manager.account.CacheInvalidation;
+
+/**
+ * Payara's Hazelcast instance ({@code payara/Hazelcast}) and JCache manager
+ * ({@code payara/CacheManager}, one for all applications, so the gateway and the manager see
+ * the same caches), found through JNDI. The only Payara-specific class of the manager; on a
+ * server without them (WildFly) a later issue brings its own Hazelcast here.
+ */
+@ApplicationScoped
+public class PayaraCluster implements CacheInvalidation {
+
+    private static final Logger LOG = Logger.getLogger(PayaraCluster.class.getName());
+    private static final String HAZELCAST_JNDI = "payara/Hazelcast";
+    private static final String CACHE_MANAGER_JNDI = "payara/CacheManager";
+
+    private volatile String published;
+
+    @Override
+    public void remove(String cacheName, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        Optional<CacheManager> cm = cacheManager();
+        if (cm.isEmpty()) {
+            return;
+        }
+        Cache<String, String> cache = AccountCaches.open(cm.get(), cacheName);
+        for (String k : keys) {
+            cache.remove(k);
+        }
+    }
+
+    /** Whether Hazelcast and the shared JCache manager are available. */
+    public boolean clustered() {
+        return hazelcast().isPresent() && cacheManager().isPresent();
+    }
+
+    /** The base URL this manager publishes, or null before {@link #publish}. */
+    public String published() {
+        return published;
+    }
+
+    /**
+     * Publishes this node as the active manager, so gateways find it.
+     *
+     * @return the published base URL
+     */
+    public String publish(NodeConfig config) {
+        String url = config.get("needlestack.manager.url").orElseGet(() -> baseUrl(config));
+        URI.create(url); // fail fast on a malformed override
+        published = url;
+        hazelcast().ifPresent(hz -> hz.getMap(ManagerLocation.MAP).put(ManagerLocation.ACTIVE, url));
+        LOG.info(() -> "manager internal API at " + url + ManagerLocation.INTERNAL_PATH
+                + (hazelcast().isPresent() ? " (published in Hazelcast)" : " (no Hazelcast: not published)"));
+        return url;
+    }
+
+    @PreDestroy
+    void withdraw() {
+        String url = published;
+        if (url == null) {
+            return;
+        }
+        try {
+            // Only our own entry: another manager may have taken over meanwhile.
+            hazelcast().ifPresent(hz -> hz.getMap(ManagerLocation.MAP).remove(ManagerLocation.ACTIVE, url));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not withdraw the manager address (cluster shutting down?)", e);
+        }
+    }
+
+    static String baseUrl(NodeConfig config) {
+        String host = config.bindAddress();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostAddress();
+            } catch (UnknownHostException e) {
+                host = "127.0.0.1";
+            }
+        }
+        if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + config.httpPort();
+    }
+
+    private Optional<HazelcastInstance> hazelcast() {
+        return lookup(HAZELCAST_JNDI, HazelcastInstance.class).filter(hz -> hz.getLifecycleService().isRunning());
+    }
+
+    private Optional<CacheManager> cacheManager() {
+        return lookup(CACHE_MANAGER_JNDI, CacheManager.class).filter(cm -> !cm.isClosed());
+    }
+
+    private static <T> Optional<T> lookup(String name, Class<T> type) {
+        try {
+            Object o = new InitialContext().lookup(name);
+            return type.isInstance(o) ? Optional.of(type.cast(o)) : Optional.empty();
+        } catch (NamingException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.needlestack.storage.adapter;
+
+import io.needlestack.storage.engine.NeedleEngine;
+import io.needlestack.storage.store.NeedleConnection;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.StoreStats;
+import io.needlestack.storage.store.StoreUnavailableException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The connection handle applications hold: delegates every call to the engine of its managed
+ * connection. Public only because the {@code @ConnectionDefinition} names it; obtain it from
+ * {@link io.needlestack.storage.store.NeedleConnectionFactory#getConnection()}.
+ */
+public final class NeedleConnectionHandle implements NeedleConnection {
+    private volatile NeedleManagedConnection managed;
+    private volatile boolean closed;
+
+    NeedleConnectionHandle(NeedleManagedConnection managed) {
+        this.managed = managed;
+    }
+
+    NeedleManagedConnection reassociate(NeedleManagedConnection to) {
+        NeedleManagedConnection previous = managed;
+        managed = to;
+        return previous;
+    }
+
+    void invalidate() {
+        closed = true;
+    }
+
+    private NeedleEngine engine() {
+        NeedleManagedConnection m = managed;
+        if (closed || m == null) {
+            throw new StoreUnavailableException("needle connection is closed");
+        }
+        return m.engine();
+    }
+
+    @Override
+    public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
+        return engine().put(write, data, length, keepOlderVersions);
+    }
+
+    @Override
+    public Optional<NeedleRecord> get(NeedleKey key) {
+        return engine().get(key);
+    }
+
+    @Override
+    public Optional<NeedleRecord> get(NeedleKey key, String versionId) {
+        return engine().get(key, versionId);
+    }
+
+    @Override
+    public InputStream openData(NeedleRecord record, long from, long length) {
+        return engine().openData(record, from, length);
+    }
+
+    @Override
+    public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                                   boolean includeTombstones) {
+        return engine().list(kind, bucket, prefix, startAfter, limit, includeTombstones);
+    }
+
+    @Override
+    public StoreStats stats() {
+        return engine().stats();
+    }
+
+    /** Gives the handle back to the pool (fires CONNECTION_CLOSED); idempotent, never throws. */
+    @Override
+    public void close() {
+        NeedleManagedConnection m = managed;
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (m != null) {
+            m.handleClosed(this);
+        }
+    }
+}

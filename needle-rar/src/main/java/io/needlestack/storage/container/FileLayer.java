@@ -1,0 +1,28 @@
+package io.needlestack.storage.container;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The few file operations the store makes. {@link #system()} is the real one; tests wrap it to
+ * fail writes part-way or to remember what was fsynced.
+ */
+public interface FileLayer {
+
+    /** Opens a file for reading and writing, creating it when missing. */
+    StoreFile open(Path path) throws IOException;
+
+    /** Deletes a file if it exists. */
+    void delete(Path path) throws IOException;
+
+    /** Makes a directory's entries durable (a new or renamed file survives a power loss). */
+    void syncDirectory(Path directory) throws IOException;
+
+    /** Bytes usable by this process on the file system holding {@code directory}. */
+    long usableSpace(Path directory) throws IOException;
+
+    /** The layer over the operating system's files. */
+    static FileLayer system() {
+        return SystemFileLayer.INSTANCE;
+    }
+}

@@ -1,0 +1,346 @@
+package io.needlestack.storage.engine;
+
+import io.needlestack.storage.container.Container;
+import io.needlestack.storage.container.FileLayer;
+import io.needlestack.storage.container.Spool;
+import io.needlestack.storage.container.WriteCounters;
+import io.needlestack.storage.index.NeedleIndex;
+import io.needlestack.storage.index.UnusableIndexException;
+import io.needlestack.storage.needle.NeedleFormat;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleStoreException;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.StoreFullException;
+import io.needlestack.storage.store.StoreIOException;
+import io.needlestack.storage.store.StoreStats;
+import io.needlestack.storage.store.StoreUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * The needle store of one node. Thread-safe; open once (the resource adapter does, in
+ * {@code start}) and share. Layout of each data directory:
+ * <pre>
+ * &lt;dir&gt;/containers/container-NNNNN.ndl   append-only container files
+ * &lt;dir&gt;/spool/                           PUT data larger than the in-memory spool limit
+ * &lt;first dir&gt;/index/                     RocksDB index
+ * &lt;first dir&gt;/native/                    the extracted RocksDB native library
+ * </pre>
+ * Container ids run over all directories ({@code directory * containersPerDirectory + i}); a key
+ * always maps to the same container (CRC32C of kind, bucket and name), which serialises the writes
+ * of one key under that container's append lock.
+ */
+public final class NeedleEngine implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(NeedleEngine.class.getName());
+
+    private final EngineConfig config;
+    private final FileLayer layer;
+    private final List<Path> spoolDirs;
+    private final Container[] containers;
+    private final NeedleIndex index;
+    private final WriteCounters counters;
+    // Readers: every operation that touches the index or appends. Writer: close, so RocksDB is
+    // never closed under a running call (a use after close would crash the JVM, not throw).
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    private NeedleEngine(EngineConfig config, List<Path> spoolDirs, Container[] containers, NeedleIndex index,
+                         WriteCounters counters) {
+        this.config = config;
+        this.layer = config.fileLayer();
+        this.spoolDirs = spoolDirs;
+        this.containers = containers;
+        this.index = index;
+        this.counters = counters;
+    }
+
+    /**
+     * Opens the store: creates missing directories and containers, opens the index (rebuilding it
+     * from the containers when it is missing or cannot be opened), replays every container from
+     * its checkpoint and truncates torn tails.
+     *
+     * @throws StoreUnavailableException when the store cannot be opened
+     */
+    public static NeedleEngine open(EngineConfig config) {
+        FileLayer layer = config.fileLayer();
+        WriteCounters counters = new WriteCounters();
+        List<Container> opened = new ArrayList<>();
+        NeedleIndex index = null;
+        try {
+            // The index first: RocksDB's lock keeps a second engine on the same directories from touching
+            // anything (emptying the spool, creating containers) while this one runs.
+            Path first = config.dataDirectories().get(0).toAbsolutePath().normalize();
+            Files.createDirectories(first);
+            Path indexDir = first.resolve("index");
+            Path nativeDir = first.resolve("native");
+            try {
+                index = NeedleIndex.open(indexDir, nativeDir, config.rocksdbCacheBytes(), config.rocksdbWriteBufferBytes());
+            } catch (UnusableIndexException e) {
+                LOG.log(Level.SEVERE, "needle index unusable, rebuilding it from the containers: " + e.getMessage(), e);
+                deleteTree(indexDir);
+                index = NeedleIndex.open(indexDir, nativeDir, config.rocksdbCacheBytes(), config.rocksdbWriteBufferBytes());
+            }
+            List<Path> spoolDirs = new ArrayList<>();
+            int perDir = config.containersPerDirectory();
+            for (int d = 0; d < config.dataDirectories().size(); d++) {
+                Path root = config.dataDirectories().get(d).toAbsolutePath().normalize();
+                Path containerDir = Files.createDirectories(root.resolve("containers"));
+                Path spool = Files.createDirectories(root.resolve("spool"));
+                emptySpool(spool);
+                spoolDirs.add(spool);
+                for (int i = 0; i < perDir; i++) {
+                    int id = d * perDir + i;
+                    opened.add(Container.open(layer, containerDir.resolve(String.format("container-%05d.ndl", id)), id,
+                            config.fsyncPolicy(), TimeUnit.MICROSECONDS.toNanos(config.groupCommitDelayMicros()),
+                            counters));
+                }
+            }
+            for (Container c : opened) {
+                recover(c, index);
+            }
+            return new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+        } catch (IOException | RuntimeException e) {
+            opened.forEach(Container::close);
+            if (index != null) {
+                index.close();
+            }
+            if (e instanceof NeedleStoreException n) {
+                throw n;
+            }
+            throw new StoreUnavailableException("cannot open the needle store in " + config.dataDirectories() + ": " + e, e);
+        }
+    }
+
+    private static void recover(Container c, NeedleIndex index) throws IOException {
+        long size = Files.size(c.path());
+        Optional<NeedleIndex.Checkpoint> cp = index.created() ? Optional.empty() : index.checkpoint(c.id());
+        long from = NeedleFormat.SUPERBLOCK_LENGTH;
+        if (cp.isPresent() && cp.get().incarnation() == c.incarnation() && cp.get().end() <= size
+                && cp.get().end() >= NeedleFormat.SUPERBLOCK_LENGTH) {
+            from = cp.get().end();
+        } else if (!index.created()) {
+            // The index knows more than the file holds (cut by a power loss), or another file of that id:
+            // forget what it says about this container and index the file from its start.
+            LOG.log(Level.WARNING, "container {0}: checkpoint {1} does not match the file ({2} bytes); re-indexing it",
+                    new Object[] {c.path(), cp.map(Object::toString).orElse("none"), size});
+            index.dropContainer(c.id());
+        }
+        long[] replayed = {0};
+        long end = c.recover(from, n -> {
+            index.apply(record(n, c.id()), n.header().replacesOlder(), c.incarnation(), n.end());
+            replayed[0]++;
+        });
+        index.writeCheckpoint(c.id(), c.incarnation(), end);
+        if (replayed[0] > 0) {
+            LOG.log(Level.INFO, "container {0}: indexed {1} needles from offset {2}", new Object[] {c.path(), replayed[0], from});
+        }
+    }
+
+    private static NeedleRecord record(NeedleFormat.Needle n, int containerId) {
+        NeedleFormat.Header h = n.header();
+        return new NeedleRecord(new NeedleKey(h.kind(), n.bucket(), n.name()), h.hlc(), n.versionId(), h.tombstone(),
+                n.metadata(), h.dataLength(), HexFormat.of().formatHex(n.md5()), n.dataCrc(), containerId, n.offset(),
+                h.needleLength());
+    }
+
+    /** The configuration the engine was opened with. */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Counters of puts, fsyncs and bytes. */
+    public WriteCounters counters() {
+        return counters;
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#put}. */
+    public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
+        Objects.requireNonNull(write, "write");
+        long dataLength = write.tombstone() ? 0 : length;
+        if (dataLength < 0) {
+            throw new IllegalArgumentException("negative length");
+        }
+        NeedleFormat.Prefix prefix = NeedleFormat.encodePrefix(write, !keepOlderVersions, dataLength);
+        Container c = containerOf(write.key());
+        ensureOpen();
+        counters.putStarted();
+        try {
+            checkSpace(c.directory(), prefix.header().needleLength());
+            InputStream in = write.tombstone() || data == null ? InputStream.nullInputStream() : data;
+            try (Spool spool = Spool.create(layer, spoolDirs.get(c.id() / config.containersPerDirectory()), prefix, in,
+                    config.spoolMemoryBytes())) {
+                lifecycle.readLock().lock();
+                try {
+                    ensureOpen();
+                    String md5 = HexFormat.of().formatHex(spool.md5());
+                    Container.Appended<PutResult> a = c.append(spool, config.minFreeBytes(), (offset, needleLength) -> {
+                        NeedleRecord r = new NeedleRecord(write.key(), write.hlc(), write.versionId(), write.tombstone(),
+                                write.metadata(), dataLength, md5, spool.dataCrc(), c.id(), offset, needleLength);
+                        return index.apply(r, !keepOlderVersions, c.incarnation(), offset + needleLength);
+                    });
+                    c.awaitDurable(a.end());
+                    return a.result();
+                } finally {
+                    lifecycle.readLock().unlock();
+                }
+            }
+        } finally {
+            counters.putEnded();
+        }
+    }
+
+    /** The newest version of a key, tombstones included. */
+    public Optional<NeedleRecord> get(NeedleKey key) {
+        return withIndex(() -> index.newest(key));
+    }
+
+    /** One version of a key. */
+    public Optional<NeedleRecord> get(NeedleKey key, String versionId) {
+        return withIndex(() -> index.version(key, versionId));
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#openData}. */
+    public InputStream openData(NeedleRecord record, long from, long length) {
+        ensureOpen();
+        if (record.containerId() < 0 || record.containerId() >= containers.length) {
+            throw new IllegalArgumentException("no container " + record.containerId());
+        }
+        return containers[record.containerId()].openData(record.offset(), record.dataLength(), record.crc32c(), from,
+                length);
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#list}. */
+    public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                                   boolean includeTombstones) {
+        return withIndex(() -> index.list(kind, bucket, prefix, startAfter, limit, includeTombstones));
+    }
+
+    /** Counters and free space. */
+    public StoreStats stats() {
+        long live = 0;
+        boolean writable = !closed;
+        for (Container c : containers) {
+            live += c.end();
+            writable &= c.unwritableReason() == null;
+        }
+        long free = Long.MAX_VALUE;
+        for (Path d : spoolDirs) {
+            try {
+                free = Math.min(free, layer.usableSpace(d));
+            } catch (IOException e) {
+                free = 0;
+            }
+        }
+        writable &= free >= config.minFreeBytes();
+        return new StoreStats(counters.puts(), counters.fsyncs(), counters.bytesWritten(), containers.length, live, free,
+                writable);
+    }
+
+    /** The containers, by id (for diagnostics and tests). */
+    public List<Container> containers() {
+        return List.of(containers);
+    }
+
+    /** True once {@link #close()} ran. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Waits for running operations, then closes the containers (streams still open keep their file
+     * until they are closed) and the index (releasing RocksDB's lock). Idempotent.
+     */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Container c : containers) {
+                c.close();
+            }
+            index.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private Container containerOf(NeedleKey key) {
+        CRC32C crc = new CRC32C();
+        crc.update(key.kind().code());
+        crc.update(key.bucket().getBytes(StandardCharsets.UTF_8));
+        crc.update(0);
+        crc.update(key.name().getBytes(StandardCharsets.UTF_8));
+        return containers[(int) Long.remainderUnsigned(crc.getValue(), containers.length)];
+    }
+
+    private void checkSpace(Path directory, long needleLength) {
+        long usable;
+        try {
+            usable = layer.usableSpace(directory);
+        } catch (IOException e) {
+            throw new StoreIOException("cannot read free space of " + directory, e);
+        }
+        // The spool may need the data's size again on top of the needle.
+        if (usable - needleLength < config.minFreeBytes()) {
+            throw new StoreFullException("free space on " + directory + " is " + usable + " bytes, below the "
+                    + config.minFreeBytes() + " bytes kept free plus the " + needleLength + " bytes of this write");
+        }
+    }
+
+    private <T> T withIndex(java.util.function.Supplier<T> call) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            return call.get();
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreUnavailableException("the needle store is closed");
+        }
+    }
+
+    private static void emptySpool(Path spool) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(spool)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package io.needlestack.storage.index;
+
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.StoreIOException;
+import io.needlestack.storage.needle.NeedleFormat;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The index over all containers of one engine, in RocksDB (key layout in {@link IndexCodec}).
+ *
+ * <p>Writes to one key must be serialised by the caller (the engine does it with the append lock
+ * of the key's container, since a key always maps to one container); reads and listings run
+ * concurrently with everything. Entries are written without syncing RocksDB's log: the containers
+ * are the durable truth, and the per-container checkpoint says where replay starts after a crash.
+ */
+public final class NeedleIndex implements Closeable {
+
+    /**
+     * How far one container is indexed.
+     *
+     * @param incarnation the container file's random id when the checkpoint was written
+     * @param end         offset just past the last needle whose entry is in the index
+     */
+    public record Checkpoint(long incarnation, long end) {
+    }
+
+    private final Path directory;
+    private final LRUCache cache;
+    private final BloomFilter filter;
+    private final Options options;
+    private final WriteOptions writeOptions;
+    private final RocksDB db;
+    private final boolean created;
+
+    private NeedleIndex(Path directory, LRUCache cache, BloomFilter filter, Options options, RocksDB db, boolean created) {
+        this.directory = directory;
+        this.cache = cache;
+        this.filter = filter;
+        this.options = options;
+        this.db = db;
+        this.created = created;
+        this.writeOptions = new WriteOptions().setSync(false);
+    }
+
+    /**
+     * Opens (or creates) the index in {@code directory}, loading the native library from under
+     * {@code nativeRoot} first.
+     *
+     * @param cacheBytes       block cache size (bounds read memory)
+     * @param writeBufferBytes memtable size (two at most exist at once)
+     * @throws UnusableIndexException when the index is corrupt or of another version: the caller
+     *                                 deletes it and rebuilds it from the containers
+     * @throws IOException             when it cannot be opened for another reason (its lock is held by
+     *                                 another engine, permissions): nothing may be deleted then
+     */
+    public static NeedleIndex open(Path directory, Path nativeRoot, long cacheBytes, long writeBufferBytes)
+            throws IOException {
+        RocksNative.load(nativeRoot);
+        boolean created = !Files.isDirectory(directory);
+        Files.createDirectories(directory);
+        LRUCache cache = new LRUCache(cacheBytes);
+        BloomFilter filter = new BloomFilter(10);
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setFilterPolicy(filter)
+                .setCacheIndexAndFilterBlocks(true)
+                .setPinL0FilterAndIndexBlocksInCache(true);
+        Options options = new Options()
+                .setCreateIfMissing(true)
+                .setParanoidChecks(true)
+                .setWriteBufferSize(writeBufferBytes)
+                .setMaxWriteBufferNumber(2)
+                .setMaxTotalWalSize(4 * writeBufferBytes)
+                .setTableFormatConfig(table)
+                .setKeepLogFileNum(2)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setMaxBackgroundJobs(2);
+        RocksDB db;
+        try {
+            db = RocksDB.open(options, directory.toString());
+        } catch (RocksDBException e) {
+            options.close();
+            filter.close();
+            cache.close();
+            String message = "cannot open the needle index in " + directory + ": " + e.getMessage();
+            if (e.getStatus() != null && e.getStatus().getCode() == org.rocksdb.Status.Code.Corruption) {
+                throw new UnusableIndexException(message, e);
+            }
+            throw new IOException(message, e);
+        }
+        try {
+            byte[] v = db.get(IndexCodec.VERSION_KEY);
+            if (v == null) {
+                try (RocksIterator it = db.newIterator()) {
+                    it.seekToFirst();
+                    if (it.isValid()) {
+                        throw new UnusableIndexException("needle index in " + directory + " has entries but no version record", null);
+                    }
+                }
+                db.put(IndexCodec.VERSION_KEY, ByteBuffer.allocate(4).putInt(IndexCodec.INDEX_VERSION).array());
+                created = true;
+            } else if (v.length != 4 || ByteBuffer.wrap(v).getInt() != IndexCodec.INDEX_VERSION) {
+                throw new UnusableIndexException("needle index in " + directory + " is of another version", null);
+            }
+            return new NeedleIndex(directory, cache, filter, options, db, created);
+        } catch (RocksDBException | IOException | RuntimeException e) {
+            db.close();
+            options.close();
+            filter.close();
+            cache.close();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new UnusableIndexException("cannot read the needle index: " + e, e);
+        }
+    }
+
+    /** True when this index was empty when opened: every container must be scanned into it. */
+    public boolean created() {
+        return created;
+    }
+
+    /** The directory the index lives in. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The checkpoint of a container, if one was written. */
+    public Optional<Checkpoint> checkpoint(int containerId) {
+        byte[] v = get(IndexCodec.checkpointKey(containerId));
+        if (v == null) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return Optional.of(new Checkpoint(b.getLong(), b.getLong()));
+    }
+
+    /** Writes a container's checkpoint alone (after a recovery scan). */
+    public void writeCheckpoint(int containerId, long incarnation, long end) {
+        try {
+            db.put(writeOptions, IndexCodec.checkpointKey(containerId), IndexCodec.checkpointValue(incarnation, end));
+        } catch (RocksDBException e) {
+            throw new StoreIOException("writing the index checkpoint failed", e);
+        }
+    }
+
+    /**
+     * Records a needle: newest HLC wins. A write older than a stored version that replaced older
+     * versions is not indexed at all; otherwise its entry is written, and when it replaces older
+     * versions ({@code replacesOlder}) their entries are deleted and returned as superseded. The
+     * same rule applies whatever order needles arrive in, so replaying containers in any order
+     * rebuilds the same index.
+     *
+     * @param record        the needle as the index will know it
+     * @param replacesOlder true for {@code keepOlderVersions=false}
+     * @param incarnation   the container file's incarnation, for the checkpoint
+     * @param checkpointEnd offset just past this needle in its container
+     */
+    public PutResult apply(NeedleRecord record, boolean replacesOlder, long incarnation, long checkpointEnd) {
+        byte[] prefix = IndexCodec.keyPrefix(record.key());
+        byte[] myKey = IndexCodec.entryKey(record.key(), record.hlc(), record.versionId());
+        int flags = (record.tombstone() ? NeedleFormat.FLAG_TOMBSTONE : 0)
+                | (replacesOlder ? NeedleFormat.FLAG_REPLACES_OLDER : 0);
+        List<IndexCodec.Entry> versions = versions(prefix);
+        boolean shadowed = false;
+        NeedleRecord newestOther = null;
+        for (IndexCodec.Entry e : versions) {
+            int c = Arrays.compareUnsigned(e.key(), myKey);
+            if (c < 0) {
+                if (newestOther == null) {
+                    newestOther = e.record();
+                }
+                if (e.replacesOlder()) {
+                    shadowed = true;
+                }
+            }
+        }
+        List<NeedleRecord> superseded = new ArrayList<>();
+        try (WriteBatch batch = new WriteBatch()) {
+            if (!shadowed) {
+                batch.put(myKey, IndexCodec.entryValue(record, flags));
+                if (replacesOlder) {
+                    for (IndexCodec.Entry e : versions) {
+                        if (Arrays.compareUnsigned(e.key(), myKey) > 0) {
+                            batch.delete(e.key());
+                            superseded.add(e.record());
+                        }
+                    }
+                }
+            }
+            batch.put(IndexCodec.checkpointKey(record.containerId()),
+                    IndexCodec.checkpointValue(incarnation, checkpointEnd));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreIOException("writing the needle index failed", e);
+        }
+        boolean applied = !shadowed && newestOther == null;
+        return new PutResult(applied ? record : (newestOther != null ? newestOther : record), applied, superseded);
+    }
+
+    private List<IndexCodec.Entry> versions(byte[] prefix) {
+        List<IndexCodec.Entry> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seek(prefix); it.isValid() && IndexCodec.startsWith(it.key(), prefix); it.next()) {
+                out.add(IndexCodec.decode(it.key(), it.value()));
+            }
+            status(it);
+        }
+        return out;
+    }
+
+    /** The newest version of a key, tombstones included. */
+    public Optional<NeedleRecord> newest(NeedleKey key) {
+        byte[] prefix = IndexCodec.keyPrefix(key);
+        try (RocksIterator it = db.newIterator()) {
+            it.seek(prefix);
+            if (it.isValid() && IndexCodec.startsWith(it.key(), prefix)) {
+                return Optional.of(IndexCodec.decode(it.key(), it.value()).record());
+            }
+            status(it);
+            return Optional.empty();
+        }
+    }
+
+    /** One version of a key. */
+    public Optional<NeedleRecord> version(NeedleKey key, String versionId) {
+        return versions(IndexCodec.keyPrefix(key)).stream().map(IndexCodec.Entry::record)
+                .filter(r -> r.versionId().equals(versionId)).findFirst();
+    }
+
+    /**
+     * The newest version of each name of {@code kind} in {@code bucket} starting with
+     * {@code prefix} and sorting after {@code startAfter}, in UTF-8 byte order.
+     */
+    public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                                   boolean includeTombstones) {
+        List<NeedleRecord> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
+        }
+        byte[] scope = IndexCodec.namePrefix(kind, bucket, NeedleFormat.keyPart(prefix == null ? "" : prefix, "prefix"), false);
+        byte[] seek = scope;
+        if (startAfter != null) {
+            // startAfter's own versions end in 0x00...; names after it are >= startAfter + 0x01.
+            byte[] after = IndexCodec.namePrefix(kind, bucket, NeedleFormat.keyPart(startAfter, "startAfter"), false);
+            byte[] afterSeek = Arrays.copyOf(after, after.length + 1);
+            afterSeek[after.length] = 0x01;
+            if (Arrays.compareUnsigned(afterSeek, seek) > 0) {
+                seek = afterSeek;
+            }
+        }
+        try (RocksIterator it = db.newIterator()) {
+            it.seek(seek);
+            while (it.isValid() && IndexCodec.startsWith(it.key(), scope) && out.size() < limit) {
+                IndexCodec.Entry e = IndexCodec.decode(it.key(), it.value());
+                if (includeTombstones || !e.record().tombstone()) {
+                    out.add(e.record());
+                }
+                // Skip the older versions of this name: its key prefix followed by 0x01 sorts after all of them.
+                byte[] namePrefix = IndexCodec.keyPrefix(e.record().key());
+                byte[] next = Arrays.copyOf(namePrefix, namePrefix.length);
+                next[next.length - 1] = 0x01;
+                it.seek(next);
+            }
+            status(it);
+        }
+        return out;
+    }
+
+    /** Deletes every entry in a container and its checkpoint (before re-scanning that container). */
+    public void dropContainer(int containerId) {
+        try (RocksIterator it = db.newIterator(); WriteBatch batch = new WriteBatch()) {
+            for (it.seek(new byte[] {0x02}); it.isValid(); it.next()) {
+                IndexCodec.Entry e = IndexCodec.decode(it.key(), it.value());
+                if (e.record().containerId() == containerId) {
+                    batch.delete(it.key());
+                }
+            }
+            status(it);
+            batch.delete(IndexCodec.checkpointKey(containerId));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreIOException("dropping index entries of container " + containerId + " failed", e);
+        }
+    }
+
+    private byte[] get(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new StoreIOException("reading the needle index failed", e);
+        }
+    }
+
+    private static void status(RocksIterator it) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreIOException("reading the needle index failed", e);
+        }
+    }
+
+    /** Syncs RocksDB's log and closes it, releasing its lock file. */
+    @Override
+    public void close() {
+        try {
+            db.syncWal();
+        } catch (RocksDBException ignored) {
+            // replay from the checkpoints covers whatever the log lost
+        }
+        db.close();
+        writeOptions.close();
+        options.close();
+        filter.close();
+        cache.close();
+    }
+}
