@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.checksums.DefaultChecksumAlgorithm;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -72,6 +73,18 @@ final class RawS3 {
   RawHttp.Response send(String method, String hostName, String pathAndQuery,
       Map<String, String> headers, byte[] body, PayloadForm form, String accessKey,
       String secretKey) {
+    return send(method, hostName, pathAndQuery, headers, body, form, accessKey, secretKey,
+        UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #send(String, String, String, Map, byte[], PayloadForm, String, String)}, passing
+   * the encoded payload (after signing, aws-chunked framing included) through {@code tamper}
+   * before it is sent, to corrupt a request the signer made valid.
+   */
+  RawHttp.Response send(String method, String hostName, String pathAndQuery,
+      Map<String, String> headers, byte[] body, PayloadForm form, String accessKey,
+      String secretKey, UnaryOperator<byte[]> tamper) {
     int port = node.endpoint().getPort();
     String host = hostName == null ? node.endpoint().getHost() : hostName;
     SdkHttpRequest.Builder req = SdkHttpRequest.builder()
@@ -84,7 +97,15 @@ final class RawS3 {
     }
     SignedRequest signed = sign(req.build(), body == null ? null : () ->
         new ByteArrayInputStream(payload), form, accessKey, secretKey, null, null);
-    return transmit(signed, method);
+    InputStream encoded = signed.payload().map(ContentStreamProvider::newStream).orElse(null);
+    if (encoded != null) {
+      try (InputStream in = encoded) {
+        encoded = new ByteArrayInputStream(tamper.apply(in.readAllBytes()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return transmit(signed, method, encoded);
   }
 
   /** Sends a request whose headers are given exactly, unsigned (anonymous). */
@@ -154,11 +175,6 @@ final class RawS3 {
       b.putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC));
     }
     return signer.sign(b.build());
-  }
-
-  private RawHttp.Response transmit(SignedRequest signed, String method) {
-    InputStream body = signed.payload().map(ContentStreamProvider::newStream).orElse(null);
-    return transmit(signed, method, body);
   }
 
   private RawHttp.Response transmit(SignedRequest signed, String method, InputStream body) {
