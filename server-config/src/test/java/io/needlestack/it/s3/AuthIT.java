@@ -37,6 +37,7 @@ class AuthIT extends S3TestSupport {
   private String bucket;
 
   @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void setUp() {
     presigner = S3Clients.presigner(node);
     bucket = createBucket("auth");

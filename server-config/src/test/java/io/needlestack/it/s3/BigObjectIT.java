@@ -31,6 +31,7 @@ class BigObjectIT extends S3TestSupport {
   }
 
   @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void setUp() {
     bucket = createBucket("big");
     if (expected == null) {

@@ -48,6 +48,7 @@ class ListingIT extends S3TestSupport {
   private final List<String> keys = new ArrayList<>();
 
   @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void fill() throws Exception {
     bucket = createBucket("listing");
     for (int i = 0; i < KEYS; i++) {

@@ -23,6 +23,7 @@ class MultipartIT extends S3TestSupport {
   private String bucket;
 
   @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void setUp() {
     bucket = createBucket("multipart");
   }

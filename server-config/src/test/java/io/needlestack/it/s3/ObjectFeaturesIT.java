@@ -37,6 +37,7 @@ class ObjectFeaturesIT extends S3TestSupport {
   private HeadObjectResponse rangeObject;
 
   @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void setUp() {
     bucket = createBucket("features");
     content = new GeneratedContent(77, SIZE);

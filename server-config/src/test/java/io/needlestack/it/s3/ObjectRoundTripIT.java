@@ -35,6 +35,7 @@ class ObjectRoundTripIT extends S3TestSupport {
   private String bucket;
 
   @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void setUp() {
     for (ClientVariant v : ClientVariant.values()) {
       clients.put(v, S3Clients.create(node, v));

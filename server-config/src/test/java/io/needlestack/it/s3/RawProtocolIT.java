@@ -32,6 +32,7 @@ class RawProtocolIT extends S3TestSupport {
   private String bucket;
 
   @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void setUp() {
     raw = new RawS3(node);
     bucket = createBucket("raw");
@@ -39,6 +40,7 @@ class RawProtocolIT extends S3TestSupport {
 
   private RawHttp.Response checked(RawHttp.Response r) {
     assertNoServerFault(r);
+    assertTrue(r.header("x-amz-request-id") != null, "no x-amz-request-id: " + r);
     return r;
   }
 
