@@ -1,6 +1,7 @@
 package io.needlestack.it.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -15,10 +16,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
@@ -32,13 +37,25 @@ class ObjectRoundTripIT extends S3TestSupport {
   private static final long MIB = 1024 * KIB;
 
   private final Map<ClientVariant, S3Client> clients = new EnumMap<>(ClientVariant.class);
+  /** The x-amz-content-sha256 of the last PutObject each client sent. */
+  private final Map<ClientVariant, String> lastPayloadForm =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private String bucket;
 
   @BeforeAll
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void setUp() {
     for (ClientVariant v : ClientVariant.values()) {
-      clients.put(v, S3Clients.create(node, v));
+      clients.put(v, S3Clients.create(node, v, new ExecutionInterceptor() {
+        @Override
+        public void beforeTransmission(Context.BeforeTransmission context,
+            ExecutionAttributes attributes) {
+          if (context.request() instanceof PutObjectRequest) {
+            context.httpRequest().firstMatchingHeader("x-amz-content-sha256")
+                .ifPresent(h -> lastPayloadForm.put(v, h));
+          }
+        }
+      }));
     }
     bucket = createBucket("roundtrip");
   }
@@ -67,10 +84,26 @@ class ObjectRoundTripIT extends S3TestSupport {
     GeneratedContent.Digests expected = content.digests();
     PutObjectResponse put = put(c, bucket, key, content);
     assertEquals(expected.etag(), put.eTag(), "PutObject ETag is the MD5 of " + key);
+    if (size > 0) {
+      assertPayloadForm(variant, lastPayloadForm.get(variant));
+    }
     HeadObjectResponse head = c.headObject(r -> r.bucket(bucket).key(key));
     assertEquals(size, head.contentLength());
     assertEquals(expected.etag(), head.eTag());
     assertObjectEquals(c, bucket, key, expected);
+  }
+
+  /** Each variant must really send its own x-amz-content-sha256 form, or coverage is lost. */
+  private static void assertPayloadForm(ClientVariant variant, String sent) {
+    switch (variant) {
+      case DEFAULT_TRAILER ->
+          assertEquals("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", sent, variant.name());
+      case WHEN_REQUIRED -> assertEquals("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", sent,
+          variant.name());
+      case SIGNED_PAYLOAD -> assertTrue(sent != null && sent.matches("[0-9a-f]{64}"),
+          variant + " sent " + sent);
+      default -> throw new IllegalArgumentException(variant.name());
+    }
   }
 
   @ParameterizedTest

@@ -26,6 +26,17 @@ final class S3Clients {
 
   static S3Client create(NodeUnderTest node, ClientVariant variant, String accessKey,
       String secretKey) {
+    return create(node, variant, accessKey, secretKey, new ExecutionInterceptor() { });
+  }
+
+  /** As {@link #create(NodeUnderTest, ClientVariant)}, with an extra interceptor to observe. */
+  static S3Client create(NodeUnderTest node, ClientVariant variant,
+      ExecutionInterceptor observer) {
+    return create(node, variant, node.accessKey(), node.secretKey(), observer);
+  }
+
+  private static S3Client create(NodeUnderTest node, ClientVariant variant, String accessKey,
+      String secretKey, ExecutionInterceptor observer) {
     return S3Client.builder()
         .endpointOverride(node.endpoint())
         .region(Region.of(node.region()))
@@ -47,7 +58,8 @@ final class S3Clients {
             // A retry would hide a 500 or a dropped connection: every test sees the first answer.
             .retryStrategy(AwsRetryStrategy.doNotRetry())
             .apiCallTimeout(Duration.ofMinutes(6))
-            .addExecutionInterceptor(new RequestIdCheck()))
+            .addExecutionInterceptor(new RequestIdCheck())
+            .addExecutionInterceptor(observer))
         .build();
   }
 
