@@ -172,6 +172,15 @@ class ObjectFeaturesIT extends S3TestSupport {
   }
 
   @Test
+  void wrongChecksumHeaderIsBadDigest() {
+    // CRC32 of nothing: not the CRC32 of "payload".
+    assertS3Error(400, "BadDigest", () -> s3.putObject(r -> r.bucket(bucket).key("badcrc")
+        .checksumCRC32("AAAAAA=="), RequestBody.fromString("payload")));
+    assertS3Error(404, "NoSuchKey", () -> s3.getObjectAsBytes(r -> r.bucket(bucket)
+        .key("badcrc")));
+  }
+
+  @Test
   void copyObjectKeepsOrReplacesMetadata() {
     s3.putObject(r -> r.bucket(bucket).key("copy-src").metadata(Map.of("origin", "src"))
         .contentType("text/x-src"), RequestBody.fromString("copy me"));

@@ -32,25 +32,29 @@ final class RawS3 {
 
   /** How the body is declared in {@code x-amz-content-sha256}. */
   enum PayloadForm {
-    HEX_SHA256(true, false, false),
-    UNSIGNED_PAYLOAD(false, false, false),
-    STREAMING_SIGNED(true, true, false),
-    STREAMING_SIGNED_TRAILER(true, true, true),
-    STREAMING_UNSIGNED_TRAILER(false, true, true);
+    HEX_SHA256(true, false, false, "[0-9a-f]{64}"),
+    UNSIGNED_PAYLOAD(false, false, false, "UNSIGNED-PAYLOAD"),
+    STREAMING_SIGNED(true, true, false, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+    STREAMING_SIGNED_TRAILER(true, true, true, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"),
+    STREAMING_UNSIGNED_TRAILER(false, true, true, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
 
     final boolean signPayload;
     final boolean chunked;
     final boolean trailer;
+    /** What {@code x-amz-content-sha256} must say for this form (a regular expression). */
+    final String declared;
 
-    PayloadForm(boolean signPayload, boolean chunked, boolean trailer) {
+    PayloadForm(boolean signPayload, boolean chunked, boolean trailer, String declared) {
       this.signPayload = signPayload;
       this.chunked = chunked;
       this.trailer = trailer;
+      this.declared = declared;
     }
   }
 
   private final NodeUnderTest node;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+  private volatile SdkHttpRequest lastSent;
 
   RawS3(NodeUnderTest node) {
     this.node = node;
@@ -89,7 +93,7 @@ final class RawS3 {
     String host = hostName == null ? node.endpoint().getHost() : hostName;
     SdkHttpRequest.Builder req = SdkHttpRequest.builder()
         .method(SdkHttpMethod.fromValue(method))
-        .uri(URI.create("http://" + host + ":" + port + pathAndQuery));
+        .uri(signingUri(host, port, pathAndQuery));
     headers.forEach(req::putHeader);
     byte[] payload = body == null ? new byte[0] : body;
     if (body != null && !headers.containsKey("Content-Length")) {
@@ -132,7 +136,7 @@ final class RawS3 {
   RawHttp.Response sendWithoutContentLength(String method, String pathAndQuery, byte[] body) {
     SdkHttpRequest req = SdkHttpRequest.builder()
         .method(SdkHttpMethod.fromValue(method))
-        .uri(URI.create(node.endpoint() + pathAndQuery))
+        .uri(signingUri(node.endpoint().getHost(), node.endpoint().getPort(), pathAndQuery))
         .build();
     SignedRequest signed = sign(req, null, PayloadForm.UNSIGNED_PAYLOAD, node.accessKey(),
         node.secretKey(), null, null);
@@ -143,11 +147,22 @@ final class RawS3 {
   URI presign(String method, String pathAndQuery, Duration expiry, Instant signedAt) {
     SdkHttpRequest req = SdkHttpRequest.builder()
         .method(SdkHttpMethod.fromValue(method))
-        .uri(URI.create(node.endpoint() + pathAndQuery))
+        .uri(signingUri(node.endpoint().getHost(), node.endpoint().getPort(), pathAndQuery))
         .build();
     SignedRequest signed = sign(req, null, PayloadForm.UNSIGNED_PAYLOAD, node.accessKey(),
         node.secretKey(), expiry, signedAt);
-    return signed.request().getUri();
+    URI https = signed.request().getUri();
+    return URI.create("http" + https.toString().substring("https".length()));
+  }
+
+  /**
+   * The URI the signer sees. The SDK signer always signs the payload of a plain-http request;
+   * told https, it honours UNSIGNED-PAYLOAD and STREAMING-UNSIGNED-PAYLOAD-TRAILER. The scheme is
+   * not part of what SigV4 signs (the Host header with its port is), so the signature is valid
+   * for the plain-http request that is actually sent.
+   */
+  private static URI signingUri(String host, int port, String pathAndQuery) {
+    return URI.create("https://" + host + ":" + port + pathAndQuery);
   }
 
   private SignedRequest sign(SdkHttpRequest req, ContentStreamProvider payload, PayloadForm form,
@@ -177,8 +192,14 @@ final class RawS3 {
     return signer.sign(b.build());
   }
 
+  /** The headers and target of the last signed request sent, for checks on what was sent. */
+  SdkHttpRequest lastSent() {
+    return lastSent;
+  }
+
   private RawHttp.Response transmit(SignedRequest signed, String method, InputStream body) {
     SdkHttpRequest r = signed.request();
+    lastSent = r;
     List<String[]> h = new ArrayList<>();
     r.forEachHeader((name, values) -> values.forEach(v -> h.add(new String[] {name, v})));
     URI uri = r.getUri();
