@@ -117,13 +117,29 @@ class CrashIT extends S3TestSupport {
       GeneratedContent after = new GeneratedContent(-1, 12345);
       put(reader, bucket, "after-restart", after);
       assertObjectEquals(reader, bucket, "after-restart", after.digests());
-      // Last, as s3proxy shows this gap: no key appears that nobody wrote.
-      if (!unknown.isEmpty()) {
-        Target.assumeSupportedByTarget("after SIGKILL s3proxy's filesystem back-end lists the "
-            + "temporary files of interrupted PUTs as keys: " + unknown);
-        fail("keys nobody wrote appear after the restart: " + unknown);
+      // No key may appear that nobody wrote. s3proxy's filesystem back-end lists the temporary
+      // file of a PUT cut by SIGKILL as "<key>-<uuid>": a known gap, tolerated only there.
+      if (node.target() == Target.S3PROXY) {
+        List<String> leftovers = unknown.stream().filter(k -> isTempFileOfUnacknowledged(k,
+            attempts)).toList();
+        if (!leftovers.isEmpty()) {
+          System.out.println("[e2e] CrashIT: s3proxy gap, temporary files listed as keys: "
+              + leftovers);
+        }
+        unknown.removeAll(leftovers);
       }
+      assertTrue(unknown.isEmpty(), "keys nobody wrote appear after the restart: " + unknown);
     }
+  }
+
+  private static boolean isTempFileOfUnacknowledged(String key, Map<String, Attempt> attempts) {
+    int dash = key.length() - 37;
+    if (dash <= 0 || key.charAt(dash) != '-'
+        || !key.substring(dash + 1).matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")) {
+      return false;
+    }
+    Attempt a = attempts.get(key.substring(0, dash));
+    return a != null && !a.acknowledged();
   }
 
   /** An unacknowledged key must be absent, or present with exactly the content written. */
