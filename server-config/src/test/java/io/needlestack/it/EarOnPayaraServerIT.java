@@ -47,6 +47,7 @@ class EarOnPayaraServerIT {
         Files.createDirectories(data);
 
         try (PayaraServerDomain domain = PayaraServerDomain.create(work.resolve("domains"), "needlestack-it")) {
+            copyDomainLibraries(ear, domain.libDirectory());
             domain.start();
             // Read by every application of the node (NodeConfig); live, no restart needed.
             domain.asadmin(60, "create-system-properties", "needlestack.data=" + data.toString().replace(":", "\\:"));
@@ -62,6 +63,25 @@ class EarOnPayaraServerIT {
                     .substring((int) Math.min(logBefore, Files.size(domain.serverLog())));
             assertFalse(REDEPLOY_FAILURE.matcher(afterRedeploy).find(),
                     "the redeploy logged a failure:\n" + PayaraServerDomain.tail(domain.serverLog(), 80));
+        }
+    }
+
+    /**
+     * Payara Server instantiates the class of a {@code <data-source>} declared inside an EAR with a
+     * loader that sees neither the WAR nor the EAR's lib/: the manager's data source (and what it
+     * loads) goes into the domain's lib/, as an operator would do with {@code asadmin add-library}.
+     */
+    private static void copyDomainLibraries(Path ear, Path domainLib) throws Exception {
+        Files.createDirectories(domainLib);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(ear.toFile())) {
+            for (var e : java.util.Collections.list(zip.entries())) {
+                String n = e.getName();
+                if (n.startsWith("lib/") && n.endsWith(".jar")) {
+                    try (var in = zip.getInputStream(e)) {
+                        Files.copy(in, domainLib.resolve(n.substring(4)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
         }
     }
 
