@@ -112,6 +112,7 @@ public class Accounts {
      */
     public BucketInfo createBucket(String name, String ownerId, String region) {
         Names.bucket(name);
+        Names.region(region);
         BucketInfo created;
         try {
             created = store.createBucket(name, ownerId, region);

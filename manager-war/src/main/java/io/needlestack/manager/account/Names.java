@@ -12,6 +12,7 @@ final class Names {
     // S3's rules for new buckets: 3-63 of [a-z0-9.-], starting and ending with a letter or digit,
     // no "..", not an IPv4 address, none of S3's reserved prefixes and suffixes.
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private Names() {
@@ -39,6 +40,13 @@ final class Names {
             throw new AccountException("InvalidBucketName", "the specified bucket is not valid: " + name);
         }
         return name;
+    }
+
+    static String region(String region) {
+        if (region == null || !REGION.matcher(region).matches()) {
+            throw new AccountException("InvalidLocationConstraint", "the specified location constraint is not valid: " + region);
+        }
+        return region;
     }
 
     static String displayName(String name, String fallback) {

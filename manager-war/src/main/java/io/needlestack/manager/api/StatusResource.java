@@ -53,7 +53,8 @@ public class StatusResource {
         Instant started = startup.startedAt();
         String published = cluster.published();
         return Json.createObjectBuilder()
-                .add("nodeId", config.get("needlestack.node.id").orElseGet(StatusResource::hostName))
+                .add("nodeId", config.get("needlestack.node.name").or(() -> config.get("needlestack.node.id"))
+                        .orElseGet(StatusResource::hostName))
                 .add("roles", roles)
                 .add("version", VERSION)
                 .add("startedAt", started == null ? "" : started.toString())

@@ -38,7 +38,11 @@ public class NodeDataSource implements DataSource {
 
     /** Reads the location from the node's settings. */
     public NodeDataSource() {
-        NodeConfig config = NodeConfig.current();
+        this(NodeConfig.current());
+    }
+
+    /** Reads the location from the given settings. */
+    public NodeDataSource(NodeConfig config) {
         this.url = defaultUrl(config);
         this.user = config.get("needlestack.db.user", "sa");
         this.password = config.get("needlestack.db.password", "");

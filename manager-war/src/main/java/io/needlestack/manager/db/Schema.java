@@ -65,7 +65,8 @@ public final class Schema {
                     p.setLong(2, System.currentTimeMillis());
                     p.executeUpdate();
                 }
-                LOG.info(() -> "manager database schema upgraded to version " + VERSIONS.size());
+                int applied = v;
+                LOG.info(() -> "manager database schema upgraded to version " + applied);
             }
             return VERSIONS.size();
         }

@@ -195,7 +195,7 @@ class ManagerIT {
     }
 
     @Test
-    @Order(11)
+    @Order(6)
     void bucketsAreCreatedOnceAndConflictsAreTyped() {
         Instant before = Instant.now().minusSeconds(60);
         BucketInfo photos = internal.createBucket("photos", "alice", "eu-west-1");
@@ -219,6 +219,41 @@ class ManagerIT {
         assertEquals(List.of(photos), internal.buckets("alice"));
         assertEquals(List.of(), internal.buckets("root"));
         assertEquals(Optional.empty(), internal.bucket("nothing"));
+    }
+
+    @Test
+    @Order(11)
+    void concurrentCreationsOfOneNameGiveOneWinnerAndS3Conflicts() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String owner = i % 2 == 0 ? "alice" : "root";
+                outcomes.add(pool.submit(() -> {
+                    try {
+                        return "created:" + internal.createBucket("contended", owner, "us-east-1").ownerId();
+                    } catch (BucketConflictException e) {
+                        return owner + ":" + e.code();
+                    }
+                }));
+            }
+            List<String> results = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<String> f : outcomes) {
+                results.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            List<String> created = results.stream().filter(r -> r.startsWith("created:")).toList();
+            assertEquals(1, created.size(), results.toString());
+            String winner = created.get(0).substring("created:".length());
+            for (String r : results) {
+                if (!r.startsWith("created:")) {
+                    String expected = r.startsWith(winner + ":") ? "BucketAlreadyOwnedByYou" : "BucketAlreadyExists";
+                    assertTrue(r.endsWith(":" + expected), results.toString());
+                }
+            }
+            assertTrue(internal.deleteBucket("contended"));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -27,6 +27,7 @@ final class PayaraMicroProcess implements AutoCloseable {
     final Path log;
     final long startMillis;
     private final Process process;
+    private final Thread reaper;
 
     private PayaraMicroProcess(int httpPort, int hazelcastPort, Path dataDir, Path log, Process process,
                                long startMillis) {
@@ -37,6 +38,9 @@ final class PayaraMicroProcess implements AutoCloseable {
         this.log = log;
         this.process = process;
         this.startMillis = startMillis;
+        // Should the test JVM itself be killed (failsafe's time limit), the server dies with it.
+        this.reaper = new Thread(process::destroyForcibly, "payara-micro-reaper-" + httpPort);
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     static int freePort() throws IOException {
@@ -128,6 +132,11 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running already
+        }
         process.destroy();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -45,6 +45,19 @@ import javax.transaction.xa.XAResource;
  * </ul>
  * Each may also be given as a system property {@code needlestack.store.<name>}, which wins over
  * the adapter's configuration (so operators can tune a node without repackaging).
+ *
+ * <p>An application declares the connection factory in its descriptor (resource adapter
+ * {@code needle-rar} when deployed standalone, {@code #needle-rar} inside an EAR), e.g. in
+ * {@code web.xml} or {@code application.xml}:
+ * <pre>{@code
+ * <connection-factory>
+ *   <name>java:app/needlestack/NeedleStore</name>
+ *   <interface-name>io.needlestack.storage.store.NeedleConnectionFactory</interface-name>
+ *   <resource-adapter>needle-rar</resource-adapter>
+ *   <max-pool-size>64</max-pool-size>
+ *   <transaction-support>NoTransaction</transaction-support>
+ * </connection-factory>
+ * }</pre>
  */
 @Connector(
         displayName = "Needlestack needle store",

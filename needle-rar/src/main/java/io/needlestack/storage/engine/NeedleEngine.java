@@ -34,6 +34,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.zip.CRC32C;
 
 /**
@@ -50,18 +51,25 @@ import java.util.zip.CRC32C;
  * of one key under that container's append lock.
  */
 public final class NeedleEngine implements AutoCloseable {
+
+    /** Size past which a directory's active container hands writes over to its smallest one. */
+    public static final long ACTIVE_CONTAINER_BYTES = 1L << 30;
     private static final Logger LOG = Logger.getLogger(NeedleEngine.class.getName());
 
     private final EngineConfig config;
     private final FileLayer layer;
     private final List<Path> spoolDirs;
     private final Container[] containers;
+    /** Per data directory, which of its containers takes writes now. */
+    private final AtomicIntegerArray active;
     private final NeedleIndex index;
     private final WriteCounters counters;
     // Readers: every operation that touches the index or appends. Writer: close, so RocksDB is
     // never closed under a running call (a use after close would crash the JVM, not throw).
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    // Payara Micro exits on SIGTERM without stopping resource adapters: close RocksDB cleanly anyway.
+    private final Thread shutdownHook = new Thread(this::close, "needle-store-shutdown");
 
     private NeedleEngine(EngineConfig config, List<Path> spoolDirs, Container[] containers, NeedleIndex index,
                          WriteCounters counters) {
@@ -69,6 +77,7 @@ public final class NeedleEngine implements AutoCloseable {
         this.layer = config.fileLayer();
         this.spoolDirs = spoolDirs;
         this.containers = containers;
+        this.active = new AtomicIntegerArray(containers.length / config.containersPerDirectory());
         this.index = index;
         this.counters = counters;
     }
@@ -114,10 +123,10 @@ public final class NeedleEngine implements AutoCloseable {
                             counters));
                 }
             }
-            for (Container c : opened) {
-                recover(c, index);
-            }
-            return new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+            recoverAll(opened, index);
+            NeedleEngine engine = new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+            Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
+            return engine;
         } catch (IOException | RuntimeException e) {
             opened.forEach(Container::close);
             if (index != null) {
@@ -130,28 +139,38 @@ public final class NeedleEngine implements AutoCloseable {
         }
     }
 
-    private static void recover(Container c, NeedleIndex index) throws IOException {
-        long size = Files.size(c.path());
-        Optional<NeedleIndex.Checkpoint> cp = index.created() ? Optional.empty() : index.checkpoint(c.id());
-        long from = NeedleFormat.SUPERBLOCK_LENGTH;
-        if (cp.isPresent() && cp.get().incarnation() == c.incarnation() && cp.get().end() <= size
-                && cp.get().end() >= NeedleFormat.SUPERBLOCK_LENGTH) {
-            from = cp.get().end();
-        } else if (!index.created()) {
-            // The index knows more than the file holds (cut by a power loss), or another file of that id:
-            // forget what it says about this container and index the file from its start.
-            LOG.log(Level.WARNING, "container {0}: checkpoint {1} does not match the file ({2} bytes); re-indexing it",
-                    new Object[] {c.path(), cp.map(Object::toString).orElse("none"), size});
-            index.dropContainer(c.id());
+    private static void recoverAll(List<Container> containers, NeedleIndex index) throws IOException {
+        long[] from = new long[containers.size()];
+        java.util.Set<Integer> reindex = new java.util.TreeSet<>();
+        for (int i = 0; i < containers.size(); i++) {
+            Container c = containers.get(i);
+            long size = Files.size(c.path());
+            Optional<NeedleIndex.Checkpoint> cp = index.created() ? Optional.empty() : index.checkpoint(c.id());
+            from[i] = NeedleFormat.SUPERBLOCK_LENGTH;
+            if (cp.isPresent() && cp.get().incarnation() == c.incarnation() && cp.get().end() <= size
+                    && cp.get().end() >= NeedleFormat.SUPERBLOCK_LENGTH) {
+                from[i] = cp.get().end();
+            } else if (!index.created()) {
+                // The index knows more than the file holds (cut by a power loss), or another file of that id:
+                // forget what it says about this container and index the file from its start.
+                LOG.log(Level.WARNING, "container {0}: checkpoint {1} does not match the file ({2} bytes); re-indexing it",
+                        new Object[] {c.path(), cp.map(Object::toString).orElse("none"), size});
+                reindex.add(c.id());
+            }
         }
-        long[] replayed = {0};
-        long end = c.recover(from, n -> {
-            index.apply(record(n, c.id()), n.header().replacesOlder(), c.incarnation(), n.end());
-            replayed[0]++;
-        });
-        index.writeCheckpoint(c.id(), c.incarnation(), end);
-        if (replayed[0] > 0) {
-            LOG.log(Level.INFO, "container {0}: indexed {1} needles from offset {2}", new Object[] {c.path(), replayed[0], from});
+        index.dropContainers(reindex);
+        for (int i = 0; i < containers.size(); i++) {
+            Container c = containers.get(i);
+            long[] replayed = {0};
+            long end = c.recover(from[i], n -> {
+                index.apply(record(n, c.id()), n.header().replacesOlder(), c.incarnation(), n.end());
+                replayed[0]++;
+            });
+            index.writeCheckpoint(c.id(), c.incarnation(), end);
+            if (replayed[0] > 0) {
+                LOG.log(Level.INFO, "container {0}: indexed {1} needles from offset {2}",
+                        new Object[] {c.path(), replayed[0], from[i]});
+            }
         }
     }
 
@@ -277,6 +296,13 @@ public final class NeedleEngine implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or about to; close() is idempotent
+                }
+            }
             for (Container c : containers) {
                 c.close();
             }
@@ -286,13 +312,38 @@ public final class NeedleEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The container a write goes to: the data directory by hash of the key (spreading keys over
+     * disks), and in that directory the one container currently taking writes. Concurrent writers
+     * therefore share one group commit per directory, instead of one per container, which is what
+     * makes fsyncs few (a hash-chosen container per key would cap a group at threads / containers).
+     * The active container rotates to the smallest one once it passes {@link #ACTIVE_CONTAINER_BYTES},
+     * so containers fill in turn and each holds a stretch of time, which suits compaction.
+     */
     private Container containerOf(NeedleKey key) {
         CRC32C crc = new CRC32C();
         crc.update(key.kind().code());
         crc.update(key.bucket().getBytes(StandardCharsets.UTF_8));
         crc.update(0);
         crc.update(key.name().getBytes(StandardCharsets.UTF_8));
-        return containers[(int) Long.remainderUnsigned(crc.getValue(), containers.length)];
+        int perDir = config.containersPerDirectory();
+        int dir = (int) Long.remainderUnsigned(crc.getValue(), containers.length / perDir);
+        int base = dir * perDir;
+        int current = active.get(dir);
+        Container c = containers[base + current];
+        if (c.end() < ACTIVE_CONTAINER_BYTES && c.unwritableReason() == null) {
+            return c;
+        }
+        int smallest = current;
+        for (int i = 0; i < perDir; i++) {
+            Container o = containers[base + i];
+            if (o.unwritableReason() == null && (containers[base + smallest].unwritableReason() != null
+                    || o.end() < containers[base + smallest].end())) {
+                smallest = i;
+            }
+        }
+        active.compareAndSet(dir, current, smallest);
+        return containers[base + active.get(dir)];
     }
 
     private void checkSpace(Path directory, long needleLength) {

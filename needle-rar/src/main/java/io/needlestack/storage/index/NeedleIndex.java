@@ -179,6 +179,24 @@ public final class NeedleIndex implements Closeable {
      */
     public PutResult apply(NeedleRecord record, boolean replacesOlder, long incarnation, long checkpointEnd) {
         byte[] prefix = IndexCodec.keyPrefix(record.key());
+        // Versions of one key may be appended to different containers at once: the read of the
+        // key's versions and the batch that follows must not interleave with another writer's.
+        Object stripe = KEY_STRIPES[Math.floorMod(Arrays.hashCode(prefix), KEY_STRIPES.length)];
+        synchronized (stripe) {
+            return applyLocked(record, prefix, replacesOlder, incarnation, checkpointEnd);
+        }
+    }
+
+    private static final Object[] KEY_STRIPES = new Object[1024];
+
+    static {
+        for (int i = 0; i < KEY_STRIPES.length; i++) {
+            KEY_STRIPES[i] = new Object();
+        }
+    }
+
+    private PutResult applyLocked(NeedleRecord record, byte[] prefix, boolean replacesOlder, long incarnation,
+                                  long checkpointEnd) {
         byte[] myKey = IndexCodec.entryKey(record.key(), record.hlc(), record.versionId());
         int flags = (record.tombstone() ? NeedleFormat.FLAG_TOMBSTONE : 0)
                 | (replacesOlder ? NeedleFormat.FLAG_REPLACES_OLDER : 0);
@@ -288,20 +306,38 @@ public final class NeedleIndex implements Closeable {
         return out;
     }
 
-    /** Deletes every entry in a container and its checkpoint (before re-scanning that container). */
-    public void dropContainer(int containerId) {
-        try (RocksIterator it = db.newIterator(); WriteBatch batch = new WriteBatch()) {
-            for (it.seek(new byte[] {0x02}); it.isValid(); it.next()) {
-                IndexCodec.Entry e = IndexCodec.decode(it.key(), it.value());
-                if (e.record().containerId() == containerId) {
-                    batch.delete(it.key());
+    /**
+     * Deletes every entry in the given containers and their checkpoints (before re-scanning them),
+     * in one pass over the index.
+     */
+    public void dropContainers(java.util.Set<Integer> containerIds) {
+        if (containerIds.isEmpty()) {
+            return;
+        }
+        try (RocksIterator it = db.newIterator()) {
+            WriteBatch batch = new WriteBatch();
+            try {
+                for (it.seek(new byte[] {0x02}); it.isValid(); it.next()) {
+                    IndexCodec.Entry e = IndexCodec.decode(it.key(), it.value());
+                    if (containerIds.contains(e.record().containerId())) {
+                        batch.delete(it.key());
+                        if (batch.count() >= 10_000) { // bound the batch's memory
+                            db.write(writeOptions, batch);
+                            batch.close();
+                            batch = new WriteBatch();
+                        }
+                    }
                 }
+                status(it);
+                for (int id : containerIds) {
+                    batch.delete(IndexCodec.checkpointKey(id));
+                }
+                db.write(writeOptions, batch);
+            } finally {
+                batch.close();
             }
-            status(it);
-            batch.delete(IndexCodec.checkpointKey(containerId));
-            db.write(writeOptions, batch);
         } catch (RocksDBException e) {
-            throw new StoreIOException("dropping index entries of container " + containerId + " failed", e);
+            throw new StoreIOException("dropping index entries of containers " + containerIds + " failed", e);
         }
     }
 

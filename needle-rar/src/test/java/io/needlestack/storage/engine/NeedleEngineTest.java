@@ -221,6 +221,74 @@ class NeedleEngineTest {
         }
     }
 
+    /** Concurrent writers of the same keys: the highest HLC wins and exactly one version stays indexed. */
+    @Test
+    void concurrentWritesOfOneKeyNewestWins() throws Exception {
+        TestFileLayer layer = new TestFileLayer();
+        try (NeedleEngine e = NeedleEngine.open(config(layer).withFsyncPolicy(io.needlestack.storage.container.FsyncPolicy.NONE))) {
+            int threads = 16;
+            int perThread = 60;
+            java.util.concurrent.ConcurrentHashMap<String, Long> max = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.ConcurrentLinkedQueue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.ConcurrentLinkedQueue<String> written = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.List<Thread> all = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Thread th = new Thread(() -> {
+                    java.util.Random random = new java.util.Random(thread);
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            String name = "hot" + random.nextInt(3);
+                            long hlc = random.nextInt(1_000_000) * 100L + thread; // unique per thread
+                            put(e, obj("b", name), hlc, "v" + hlc, data(hlc, 50), false);
+                            max.merge(name, hlc, Math::max);
+                            written.add(name + " " + hlc);
+                        }
+                    } catch (Throwable ex) {
+                        errors.add(ex);
+                    }
+                });
+                all.add(th);
+                th.start();
+            }
+            for (Thread th : all) {
+                th.join(30_000);
+            }
+            assertEquals(List.of(), List.copyOf(errors));
+            for (Map.Entry<String, Long> m : max.entrySet()) {
+                NeedleRecord r = e.get(obj("b", m.getKey())).orElseThrow();
+                assertEquals(m.getValue(), r.hlc(), m.getKey());
+                assertData(e, r, data(r.hlc(), 50));
+            }
+            assertEquals(max.size(), e.list(NeedleKind.OBJECT, "b", "hot", null, 100, true).size());
+            assertEquals(threads * perThread, written.size());
+            for (String w : written) {
+                String[] parts = w.split(" ");
+                boolean newest = max.get(parts[0]) == Long.parseLong(parts[1]);
+                assertEquals(newest, e.get(obj("b", parts[0]), "v" + parts[1]).isPresent(), w);
+            }
+        }
+    }
+
+    /** A stream holds its container: it reads on after the engine closed, and the file closes with the last stream. */
+    @Test
+    void streamOutlivesEngineClose() throws IOException {
+        TestFileLayer layer = new TestFileLayer();
+        NeedleEngine e = NeedleEngine.open(config(layer));
+        NeedleRecord r = put(e, obj("b", "k"), 1, "v", data(1, 200_000), false).record();
+        Container c = e.containers().get(r.containerId());
+        InputStream in = e.openData(r, 0, r.dataLength());
+        assertEquals(2, c.references());
+        e.close();
+        assertEquals(1, c.references());
+        assertArrayEquals(data(1, 200_000), in.readAllBytes());
+        in.close();
+        in.close();
+        assertEquals(0, c.references());
+        assertThrows(io.needlestack.storage.store.StoreUnavailableException.class, () -> e.openData(r, 0, 1));
+        assertThrows(io.needlestack.storage.store.StoreUnavailableException.class, () -> e.get(r.key()));
+    }
+
     /** A second engine on the same directories (a redeploy overlapping the old one) fails without harm. */
     @Test
     void secondEngineOnSameDirectoryIsRefusedAndHarmless() {

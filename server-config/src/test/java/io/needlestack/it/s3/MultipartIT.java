@@ -1,0 +1,145 @@
+package io.needlestack.it.s3;
+
+import static io.needlestack.it.s3.S3Assertions.assertS3Error;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.Part;
+
+/** Multipart bookkeeping and the errors CompleteMultipartUpload must give. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class MultipartIT extends S3TestSupport {
+
+  private static final int MIB = 1 << 20;
+  private String bucket;
+
+  @BeforeAll
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void setUp() {
+    bucket = createBucket("multipart");
+  }
+
+  private String start(String key) {
+    return s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
+  }
+
+  private CompletedPart upload(String key, String uploadId, int number, GeneratedContent c) {
+    String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+        .partNumber(number), body(c)).eTag();
+    return CompletedPart.builder().partNumber(number).eTag(etag).build();
+  }
+
+  @Test
+  void listPartsAndUploadsThenAbort() {
+    String key = "listparts";
+    String id = start(key);
+    GeneratedContent p1 = new GeneratedContent(1, 5 * MIB);
+    GeneratedContent p2 = new GeneratedContent(2, 1234);
+    upload(key, id, 1, p1);
+    upload(key, id, 2, p2);
+    ListPartsResponse parts = s3.listParts(r -> r.bucket(bucket).key(key).uploadId(id));
+    assertEquals(List.of(1, 2), parts.parts().stream().map(Part::partNumber).toList(),
+        parts.toString());
+    assertEquals(5L * MIB, parts.parts().get(0).size());
+    assertEquals(1234L, parts.parts().get(1).size());
+    assertEquals(p1.digests().etag(), parts.parts().get(0).eTag());
+    assertEquals(p2.digests().etag(), parts.parts().get(1).eTag());
+
+    ListMultipartUploadsResponse uploads = s3.listMultipartUploads(r -> r.bucket(bucket));
+    assertTrue(uploads.uploads().stream().anyMatch(u -> u.uploadId().equals(id)
+        && u.key().equals(key)), uploads.toString());
+
+    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
+    assertS3Error(404, null, () -> s3.headObject(r -> r.bucket(bucket).key(key)));
+    assertTrue(s3.listMultipartUploads(r -> r.bucket(bucket)).uploads().stream()
+        .noneMatch(u -> u.uploadId().equals(id)), "aborted upload still listed");
+  }
+
+  @Test
+  void abortedUploadIsNoSuchUpload() {
+    Target.assumeSupportedByTarget("s3proxy's filesystem back-end answers ListParts and "
+        + "UploadPart of an aborted upload id as if it were still open");
+    String key = "aborted";
+    String id = start(key);
+    upload(key, id, 1, new GeneratedContent(9, 1000));
+    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
+    assertS3Error(404, "NoSuchUpload", () -> s3.listParts(r -> r.bucket(bucket).key(key)
+        .uploadId(id)));
+    assertS3Error(404, "NoSuchUpload", () -> s3.uploadPart(r -> r.bucket(bucket).key(key)
+        .uploadId(id).partNumber(2), RequestBody.fromString("late")));
+  }
+
+  @Test
+  void completeWithWrongEtagIsInvalidPart() {
+    String key = "wrongetag";
+    String id = start(key);
+    upload(key, id, 1, new GeneratedContent(3, 5 * MIB));
+    CompletedPart bogus = CompletedPart.builder().partNumber(1)
+        .eTag("\"00000000000000000000000000000000\"").build();
+    assertS3Error(400, "InvalidPart", () -> s3.completeMultipartUpload(r -> r.bucket(bucket)
+        .key(key).uploadId(id).multipartUpload(m -> m.parts(bogus))));
+    CompletedPart missing = CompletedPart.builder().partNumber(7)
+        .eTag(new GeneratedContent(3, 5 * MIB).digests().etag()).build();
+    assertS3Error(400, "InvalidPart", () -> s3.completeMultipartUpload(r -> r.bucket(bucket)
+        .key(key).uploadId(id).multipartUpload(m -> m.parts(missing))));
+    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
+  }
+
+  @Test
+  void completeWithPartsOutOfOrderIsInvalidPartOrder() {
+    Target.assumeSupportedByTarget("s3proxy completes an upload whose parts are listed out of "
+        + "order instead of answering InvalidPartOrder");
+    String key = "order";
+    String id = start(key);
+    CompletedPart a = upload(key, id, 1, new GeneratedContent(4, 5 * MIB));
+    CompletedPart b = upload(key, id, 2, new GeneratedContent(5, 100));
+    assertS3Error(400, "InvalidPartOrder", () -> s3.completeMultipartUpload(r -> r.bucket(bucket)
+        .key(key).uploadId(id).multipartUpload(m -> m.parts(b, a))));
+    // The upload survives a refused completion and can still complete in order.
+    s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
+        .multipartUpload(m -> m.parts(a, b)));
+    assertEquals(5L * MIB + 100, s3.headObject(r -> r.bucket(bucket).key(key)).contentLength());
+  }
+
+  @Test
+  void smallPartThatIsNotLastIsEntityTooSmall() {
+    String key = "toosmall";
+    String id = start(key);
+    CompletedPart a = upload(key, id, 1, new GeneratedContent(6, MIB));
+    CompletedPart b = upload(key, id, 2, new GeneratedContent(7, MIB));
+    assertS3Error(400, "EntityTooSmall", () -> s3.completeMultipartUpload(r -> r.bucket(bucket)
+        .key(key).uploadId(id).multipartUpload(m -> m.parts(a, b))));
+    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
+  }
+
+  @Test
+  void singleSmallPartIsAllowedAsLastPart() {
+    String key = "onepart";
+    String id = start(key);
+    GeneratedContent c = new GeneratedContent(8, 10);
+    CompletedPart a = upload(key, id, 1, c);
+    String etag = s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
+        .multipartUpload(m -> m.parts(a))).eTag();
+    assertEquals(GeneratedContent.multipartEtag(List.of(c.digests())), etag);
+    assertObjectEquals(s3, bucket, key, c.digests());
+  }
+
+  @Test
+  void unknownUploadIdIsNoSuchUpload() {
+    CompletedPart p = CompletedPart.builder().partNumber(1)
+        .eTag("\"00000000000000000000000000000000\"").build();
+    assertS3Error(404, "NoSuchUpload", () -> s3.completeMultipartUpload(r -> r.bucket(bucket)
+        .key("nokey").uploadId("no-such-upload-id").multipartUpload(m -> m.parts(p))));
+    assertS3Error(404, "NoSuchUpload", () -> s3.abortMultipartUpload(r -> r.bucket(bucket)
+        .key("nokey").uploadId("no-such-upload-id")));
+  }
+}
