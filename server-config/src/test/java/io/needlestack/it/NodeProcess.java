@@ -172,6 +172,7 @@ public final class NodeProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("NEEDLESTACK_DIST", dist().toString());
         pb.environment().put("NEEDLESTACK_NO_BUILD", "1");
+        pb.environment().put("NEEDLESTACK_JAVA_OPTS", settings.javaOpts);
         pb.environment().putAll(settings.env);
         RUNNING.add(this);
         try {
@@ -343,6 +344,9 @@ public final class NodeProcess implements AutoCloseable {
         private String roles = "gateway,storage,manager";
         private String bind = "127.0.0.1";
         private String xmx = System.getProperty("needlestack.it.xmx", "384m");
+        // C1 only: measured 2 to 3 s faster start-up and about 50 MB less RSS per node; test nodes
+        // start often and serve little, benchmarks should pass "" to get the C2 compiler back.
+        private String javaOpts = System.getProperty("needlestack.it.java.opts", "-XX:TieredStopAtLevel=1");
         private Optional<String> cluster = Optional.empty();
         private Optional<String> members = Optional.empty();
         private Duration startTimeout = Duration.ofSeconds(Long.getLong("needlestack.it.start.timeout", 180));
@@ -385,6 +389,12 @@ public final class NodeProcess implements AutoCloseable {
         /** Heap bound (default {@code needlestack.it.xmx}, 384m). */
         public Builder xmx(String xmx) {
             this.xmx = xmx;
+            return this;
+        }
+
+        /** Extra JVM options of the node (default {@code needlestack.it.java.opts}, C1 only). */
+        public Builder javaOpts(String options) {
+            this.javaOpts = options;
             return this;
         }
 

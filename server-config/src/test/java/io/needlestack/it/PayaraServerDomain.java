@@ -108,6 +108,11 @@ public final class PayaraServerDomain implements AutoCloseable {
         return domainDir.resolve(name).resolve("logs").resolve("server.log");
     }
 
+    /** The domain's lib/ directory (jars there are on the common class path after a start). */
+    public Path libDirectory() {
+        return domainDir.resolve(name).resolve("lib");
+    }
+
     /** Starts the domain (bounded). */
     public void start() {
         started = true;
