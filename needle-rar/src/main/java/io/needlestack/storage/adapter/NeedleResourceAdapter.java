@@ -41,7 +41,7 @@ import javax.transaction.xa.XAResource;
  *   <li>{@code rocksdbCacheBytes}: RocksDB block cache, default 8 MiB</li>
  *   <li>{@code rocksdbWriteBufferBytes}: RocksDB memtable, default 4 MiB</li>
  *   <li>{@code spoolMemoryBytes}: PUT data up to this size is spooled in memory, default 256 KiB</li>
- *   <li>{@code groupCommitDelayMicros}: extra wait of an fsync for concurrent writers, default 0</li>
+ *   <li>{@code groupCommitDelayMicros}: longest wait of an fsync for PUTs about to append, default 2000</li>
  * </ul>
  * Each may also be given as a system property {@code needlestack.store.<name>}, which wins over
  * the adapter's configuration (so operators can tune a node without repackaging).
@@ -94,8 +94,8 @@ public class NeedleResourceAdapter implements ResourceAdapter, Serializable {
     @ConfigProperty(defaultValue = "262144", description = "PUT data up to this size is spooled in memory")
     private Integer spoolMemoryBytes = EngineConfig.DEFAULT_SPOOL_MEMORY_BYTES;
 
-    @ConfigProperty(defaultValue = "0", description = "Microseconds an fsync waits for concurrent writers")
-    private Long groupCommitDelayMicros = 0L;
+    @ConfigProperty(defaultValue = "2000", description = "Longest wait, in microseconds, of an fsync for PUTs about to append")
+    private Long groupCommitDelayMicros = EngineConfig.DEFAULT_GROUP_COMMIT_DELAY_MICROS;
 
     private transient volatile NeedleEngine engine;
 

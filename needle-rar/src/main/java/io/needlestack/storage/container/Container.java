@@ -27,6 +27,14 @@ import java.util.logging.Logger;
  * owner's reference, and the file closes when the last open stream is closed too.
  */
 public final class Container implements Closeable {
+
+    /** How often a syncer looks whether the PUTs it waits for have appended. */
+    private static final long GROUP_COMMIT_POLL_NANOS = 20_000;
+
+    /** Appends since the last fsync started (a group-commit heuristic, not a durability record). */
+    private final java.util.concurrent.atomic.AtomicInteger appendsSinceSync = new java.util.concurrent.atomic.AtomicInteger();
+    /** Appends the last fsync covered; read and written only by the syncing thread. */
+    private int lastBatch;
     private static final Logger LOG = Logger.getLogger(Container.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -289,6 +297,7 @@ public final class Container implements Closeable {
             }
             end = start + length;
             appendedEnd = end;
+            appendsSinceSync.incrementAndGet();
             counters.appended(length);
             return new Appended<>(start, end, result);
         } finally {
@@ -333,11 +342,20 @@ public final class Container implements Closeable {
                 long covered = 0;
                 IOException failure = null;
                 try {
-                    if (groupCommitDelayNanos > 0 && counters.inFlight() > 1) {
-                        // Other PUTs are running: give them a moment to append so this fsync covers them too.
-                        LockSupport.parkNanos(groupCommitDelayNanos);
+                    // PUTs on their way to an append would each need an fsync of their own after
+                    // this one: wait for them (briefly, bounded) so this fsync covers them too. A lone
+                    // writer has nobody to wait for and is synced at once.
+                    // Writers the last fsync released come back with their next PUT a moment later:
+                    // also wait until half as many appends as the last fsync covered have arrived
+                    // (never more than are running), so batches stay large under steady load.
+                    long deadline = System.nanoTime() + groupCommitDelayNanos;
+                    int want = Math.min(lastBatch / 2, counters.inFlight());
+                    while ((counters.arrivingCount() > 0 || appendsSinceSync.get() < want)
+                            && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(GROUP_COMMIT_POLL_NANOS);
                     }
                     covered = appendedEnd;
+                    lastBatch = appendsSinceSync.getAndSet(0);
                     file.force();
                     counters.fsynced();
                 } catch (IOException e) {

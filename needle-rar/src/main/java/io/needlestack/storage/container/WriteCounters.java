@@ -9,6 +9,7 @@ public final class WriteCounters {
     private final LongAdder fsyncs = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger arriving = new AtomicInteger();
 
     /** Needles appended. */
     public long puts() {
@@ -37,6 +38,21 @@ public final class WriteCounters {
 
     int inFlight() {
         return inFlight.get();
+    }
+
+    /** Marks a PUT as on its way to an append (spooling, waiting for the append lock). */
+    public void arriving() {
+        arriving.incrementAndGet();
+    }
+
+    /** Marks a PUT as appended, or failed before appending. */
+    public void arrived() {
+        arriving.decrementAndGet();
+    }
+
+    /** PUTs that will append soon: an fsync started now would miss them. */
+    int arrivingCount() {
+        return arriving.get();
     }
 
     void appended(long length) {

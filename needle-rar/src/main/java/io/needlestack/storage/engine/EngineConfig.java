@@ -17,13 +17,16 @@ import java.util.Objects;
  * @param spoolMemoryBytes       data up to this size is spooled in memory, larger data to a file (default 256 KiB)
  * @param rocksdbCacheBytes      RocksDB block cache (default 8 MiB)
  * @param rocksdbWriteBufferBytes RocksDB memtable size (default 4 MiB; two may exist at once)
- * @param groupCommitDelayMicros how long an fsync waits for more writers when other PUTs are running
+ * @param groupCommitDelayMicros longest an fsync waits for PUTs that are about to append (default 2000)
  *                               (default 0: an fsync starts at once and covers whoever appended before it)
  * @param fileLayer              file access (the system's; tests inject faults here)
  */
 public record EngineConfig(List<Path> dataDirectories, int containersPerDirectory, FsyncPolicy fsyncPolicy,
                            long minFreeBytes, int spoolMemoryBytes, long rocksdbCacheBytes,
                            long rocksdbWriteBufferBytes, long groupCommitDelayMicros, FileLayer fileLayer) {
+
+    /** Longest wait of an fsync for PUTs that are about to append, in microseconds. */
+    public static final long DEFAULT_GROUP_COMMIT_DELAY_MICROS = 2_000;
 
     /** Default containers per data directory. */
     public static final int DEFAULT_CONTAINERS_PER_DIRECTORY = 8;
@@ -56,7 +59,7 @@ public record EngineConfig(List<Path> dataDirectories, int containersPerDirector
     public static EngineConfig of(List<Path> dataDirectories) {
         return new EngineConfig(dataDirectories, DEFAULT_CONTAINERS_PER_DIRECTORY, FsyncPolicy.GROUP,
                 DEFAULT_MIN_FREE_BYTES, DEFAULT_SPOOL_MEMORY_BYTES, DEFAULT_ROCKSDB_CACHE_BYTES,
-                DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES, 0, FileLayer.system());
+                DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES, DEFAULT_GROUP_COMMIT_DELAY_MICROS, FileLayer.system());
     }
 
     /** The defaults over one data directory. */

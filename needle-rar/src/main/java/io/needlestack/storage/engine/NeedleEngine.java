@@ -205,6 +205,8 @@ public final class NeedleEngine implements AutoCloseable {
         try {
             checkSpace(c.directory(), prefix.header().needleLength());
             InputStream in = write.tombstone() || data == null ? InputStream.nullInputStream() : data;
+            counters.arriving();
+            boolean arrived = false;
             try (Spool spool = Spool.create(layer, spoolDirs.get(c.id() / config.containersPerDirectory()), prefix, in,
                     config.spoolMemoryBytes())) {
                 lifecycle.readLock().lock();
@@ -216,10 +218,16 @@ public final class NeedleEngine implements AutoCloseable {
                                 write.metadata(), dataLength, md5, spool.dataCrc(), c.id(), offset, needleLength);
                         return index.apply(r, !keepOlderVersions, c.incarnation(), offset + needleLength);
                     });
+                    counters.arrived();
+                    arrived = true;
                     c.awaitDurable(a.end());
                     return a.result();
                 } finally {
                     lifecycle.readLock().unlock();
+                }
+            } finally {
+                if (!arrived) {
+                    counters.arrived();
                 }
             }
         } finally {
