@@ -7,7 +7,8 @@ import java.util.Optional;
  * The outcome of a replicated read.
  *
  * @param newest   the newest version any replica answered; empty when none holds one
- * @param current  replicas holding exactly the newest version (read the data from one of them)
+ * @param current  replicas holding exactly the newest version (read the data from one of them);
+ *                 every replica that answered when none holds a version
  * @param stale    replicas that answered an older, different or no version: to repair with the
  *                 newest (including a tombstone, so that a deleted object cannot come back)
  * @param answered number of replicas that answered

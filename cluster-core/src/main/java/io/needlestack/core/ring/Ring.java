@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * replicas are the next {@code N} distinct nodes clockwise from there. When every member has a
  * rack, replicas are taken first on distinct racks (the next virtual node whose rack is new), and
  * only when there are fewer racks than N are the remaining replicas filled with distinct nodes, in
- * clockwise order. With fewer members than N, every member holds everything.
+ * clockwise order. With fewer members than N, every member holds everything. With as many racks
+ * as N, every rack holds one copy of everything, split among its nodes: give racks equal capacity.
  *
  * <p>Replica sets are computed once per virtual node at construction; a lookup is one MD5 and one
  * binary search over the sorted positions, without allocation.
