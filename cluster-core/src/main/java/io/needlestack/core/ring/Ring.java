@@ -46,6 +46,7 @@ public final class Ring {
     private final long[] lo;
     private final int[] owner;
     private final List<RingNode>[] replicaSets;
+    private final List<RingRange> ranges;
     private final long checksum;
 
     /**
@@ -114,6 +115,12 @@ public final class Ring {
             sets[v] = interned.computeIfAbsent(set, s -> s);
         }
         this.replicaSets = sets;
+        List<RingRange> arcs = new ArrayList<>(size);
+        for (int v = 0; v < size; v++) {
+            int prev = (v + size - 1) % size;
+            arcs.add(new RingRange(new TokenRange(vnodePosition(prev), vnodePosition(v)), sets[v]));
+        }
+        this.ranges = List.copyOf(arcs);
         this.checksum = RingCodec.checksumOf(this);
     }
 
@@ -238,13 +245,7 @@ public final class Ring {
 
     /** Every range between consecutive virtual nodes with its replicas, in ring order; they cover the ring exactly once. */
     public List<RingRange> ranges() {
-        int size = owner.length;
-        List<RingRange> out = new ArrayList<>(size);
-        for (int v = 0; v < size; v++) {
-            int prev = (v + size - 1) % size;
-            out.add(new RingRange(new TokenRange(vnodePosition(prev), vnodePosition(v)), replicaSets[v]));
-        }
-        return out;
+        return ranges;
     }
 
     /** The ranges a node holds a replica of, in ring order. */

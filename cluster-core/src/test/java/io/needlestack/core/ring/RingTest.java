@@ -39,6 +39,9 @@ class RingTest {
         for (Map.Entry<String, Double> e : copies.entrySet()) {
             assertEquals(3.0 / k, e.getValue(), 0.15 * 3.0 / k, "replica share of " + e.getKey() + " among " + k);
         }
+        System.out.printf("%2d equal nodes: primary share off by at most %.1f%%, replica share by %.1f%%%n", k,
+                100 * share.values().stream().mapToDouble(v -> Math.abs(v * k - 1)).max().orElseThrow(),
+                100 * copies.values().stream().mapToDouble(v -> Math.abs(v * k / 3 - 1)).max().orElseThrow());
     }
 
     @Test
@@ -196,6 +199,21 @@ class RingTest {
         assertNotEquals(a.checksum(), new Ring(5, 3, Ring.DEFAULT_VNODES, moved).checksum(), "endpoint");
         assertThrows(IllegalArgumentException.class,
                 () -> new Ring(1, 3, Ring.DEFAULT_VNODES, List.of(RingNode.of("x", ""), RingNode.of("x", "other"))));
+    }
+
+    @Test
+    void largeClustersBuildAndPlanQuickly() {
+        long start = System.nanoTime();
+        Ring ring = new Ring(1, 3, Ring.DEFAULT_VNODES, racked(200, 5));
+        long built = System.nanoTime();
+        Ring next = RingBuilder.from(ring).attach(new RingNode("n201", "", "rack1", 1.0)).build();
+        RebalancePlan plan = RebalancePlan.between(ring, next);
+        long planned = System.nanoTime();
+        System.out.printf("200 nodes, %d vnodes: ring built in %d ms, add-one plan in %d ms (%d changes, moved %.4f)%n",
+                ring.vnodeCount(), (built - start) / 1_000_000, (planned - built) / 1_000_000,
+                plan.changes().size(), plan.movedFraction());
+        assertEquals(200 * 168, ring.vnodeCount());
+        assertTrue(planned - start < 10_000_000_000L, "building and planning a 200-node ring took over 10 s");
     }
 
     @Test
