@@ -1,5 +1,6 @@
 package io.needlestack.manager.account;
 
+import io.needlestack.core.naming.BucketNames;
 import java.util.regex.Pattern;
 
 import io.needlestack.core.account.AccountException;
@@ -9,11 +10,7 @@ final class Names {
 
     private static final Pattern USER_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern ACCESS_KEY = Pattern.compile("[A-Za-z0-9._~+=-]{3,128}");
-    // S3's rules for new buckets: 3-63 of [a-z0-9.-], starting and ending with a letter or digit,
-    // no "..", not an IPv4 address, none of S3's reserved prefixes and suffixes.
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private Names() {
     }
@@ -34,9 +31,8 @@ final class Names {
     }
 
     static String bucket(String name) {
-        if (name == null || !BUCKET.matcher(name).matches() || name.contains("..") || IPV4.matcher(name).matches()
-                || name.startsWith("xn--") || name.startsWith("sthree-") || name.endsWith("-s3alias")
-                || name.endsWith("--ol-s3")) {
+        // The same rules as the gateway's, from one place.
+        if (!BucketNames.isValid(name)) {
             throw new AccountException("InvalidBucketName", "the specified bucket is not valid: " + name);
         }
         return name;
