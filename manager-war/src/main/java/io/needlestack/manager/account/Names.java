@@ -1,9 +1,8 @@
 package io.needlestack.manager.account;
 
+import io.needlestack.core.account.AccountException;
 import io.needlestack.core.naming.BucketNames;
 import java.util.regex.Pattern;
-
-import io.needlestack.core.account.AccountException;
 
 /** What user ids, access key ids and bucket names may look like. */
 final class Names {
