@@ -1,5 +1,6 @@
 package io.needlestack.gateway.manager;
 
+import io.needlestack.core.platform.PlatformServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public class ManagerClient {
         T create(String accessKeyId, String secretKey, String userId, String displayName);
     }
 
-    private final PayaraDirectory directory = new PayaraDirectory();
+    private final PlatformServices directory = new PlatformServices();
     private NodeConfig config;
     private CachedManagerClient client;
 

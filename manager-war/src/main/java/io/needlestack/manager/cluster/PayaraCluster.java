@@ -1,5 +1,6 @@
 package io.needlestack.manager.cluster;
 
+import io.needlestack.core.platform.PlatformServices;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -10,8 +11,6 @@ import java.util.logging.Logger;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 import com.hazelcast.core.HazelcastInstance;
 
@@ -33,8 +32,7 @@ import io.needlestack.manager.account.CacheInvalidation;
 public class PayaraCluster implements CacheInvalidation {
 
     private static final Logger LOG = Logger.getLogger(PayaraCluster.class.getName());
-    private static final String HAZELCAST_JNDI = "payara/Hazelcast";
-    private static final String CACHE_MANAGER_JNDI = "payara/CacheManager";
+    private final PlatformServices platform = new PlatformServices();
 
     private volatile String published;
 
@@ -108,19 +106,10 @@ public class PayaraCluster implements CacheInvalidation {
     }
 
     private Optional<HazelcastInstance> hazelcast() {
-        return lookup(HAZELCAST_JNDI, HazelcastInstance.class).filter(hz -> hz.getLifecycleService().isRunning());
+        return platform.hazelcast();
     }
 
     private Optional<CacheManager> cacheManager() {
-        return lookup(CACHE_MANAGER_JNDI, CacheManager.class).filter(cm -> !cm.isClosed());
-    }
-
-    private static <T> Optional<T> lookup(String name, Class<T> type) {
-        try {
-            Object o = new InitialContext().lookup(name);
-            return type.isInstance(o) ? Optional.of(type.cast(o)) : Optional.empty();
-        } catch (NamingException e) {
-            return Optional.empty();
-        }
+        return platform.cacheManager();
     }
 }
