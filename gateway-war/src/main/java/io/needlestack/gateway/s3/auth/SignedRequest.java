@@ -1,6 +1,7 @@
 package io.needlestack.gateway.s3.auth;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,5 +30,25 @@ public interface SignedRequest {
     default String header(String lowerCaseName) {
         List<String> values = headers(lowerCaseName);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /**
+     * A request from its raw parts, as the HTTP layer has them.
+     *
+     * @param headers every header's values by lower-case name
+     */
+    static SignedRequest of(String method, String rawPath, String rawQuery, Map<String, List<String>> headers) {
+        record Raw(String method, String rawPath, String rawQuery, Map<String, List<String>> all) implements SignedRequest {
+            @Override
+            public List<String> headers(String lowerCaseName) {
+                return all.getOrDefault(lowerCaseName, List.of());
+            }
+
+            @Override
+            public Set<String> headerNames() {
+                return all.keySet();
+            }
+        }
+        return new Raw(method.toUpperCase(java.util.Locale.ROOT), rawPath, rawQuery, headers);
     }
 }

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The gateway's authentication: one {@link Authenticator} (it caches signing keys) over the
@@ -48,32 +47,7 @@ public class S3Authentication {
     /** Authenticates a request from its raw parts. */
     public AuthResult authenticate(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
                                    String virtualHostBucket) {
-        SignedRequest signed = new SignedRequest() {
-            @Override
-            public String method() {
-                return method.toUpperCase(java.util.Locale.ROOT);
-            }
-
-            @Override
-            public String rawPath() {
-                return rawPath;
-            }
-
-            @Override
-            public String rawQuery() {
-                return rawQuery;
-            }
-
-            @Override
-            public List<String> headers(String lowerCaseName) {
-                return headers.getOrDefault(lowerCaseName, List.of());
-            }
-
-            @Override
-            public Set<String> headerNames() {
-                return headers.keySet();
-            }
-        };
+        SignedRequest signed = SignedRequest.of(method, rawPath, rawQuery, headers);
         return authenticator.authenticate(signed, virtualHostBucket);
     }
 
