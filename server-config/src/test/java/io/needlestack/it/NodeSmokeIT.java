@@ -51,6 +51,16 @@ class NodeSmokeIT {
             HttpResponse<String> openapi = get(node.endpoint().resolve("/openapi"));
             assertFalse(openapi.body().contains("OpenAPI"), "Payara's OpenAPI answered /openapi: " + openapi.body());
 
+            // The node announced itself in the registry, and the manager's status lists it as running.
+            String auth = java.util.Base64.getEncoder().encodeToString(
+                    (node.accessKey() + ":" + node.secretKey()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(node.endpoint().resolve("/_admin/api/status"))
+                    .header("Authorization", "Basic " + auth).timeout(Duration.ofSeconds(20)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, status.statusCode(), status.body());
+            assertTrue(status.body().contains("\"nodes\":[{\"id\":\"smoke\""), status.body());
+            assertTrue(status.body().contains("\"state\":\"running\""), status.body());
+
             // Moved, not merely switched off: the services answer (403, disabled) at their new paths.
             assertEquals(403, get(node.endpoint().resolve("/_payara_metrics")).statusCode());
             assertEquals(403, get(node.endpoint().resolve("/_payara_openapi")).statusCode());

@@ -86,6 +86,27 @@ public final class NodeConfig {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /** The node's stable id ({@code needlestack.node.id}, else its name, else the host name). */
+    public String nodeId() {
+        return get("needlestack.node.id").or(() -> get("needlestack.node.name")).orElseGet(() -> {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                return "node";
+            }
+        });
+    }
+
+    /** The node's name for operators ({@code needlestack.node.name}, else its id). */
+    public String nodeName() {
+        return get("needlestack.node.name").orElseGet(this::nodeId);
+    }
+
+    /** The node's rack ({@code needlestack.rack}), "" when racks are not used. */
+    public String rack() {
+        return get("needlestack.rack", "");
+    }
+
     /** The HTTP port clients and the admin CLI use. */
     public int httpPort() {
         return getInt("needlestack.http.port", 8080);

@@ -1,5 +1,7 @@
 package io.needlestack.manager.api;
 
+import io.needlestack.core.node.NodeRecord;
+import java.util.Comparator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -26,7 +28,8 @@ import io.needlestack.manager.cluster.PayaraCluster;
 /**
  * {@code GET /_admin/api/status}:
  * {@code {"nodeId","roles":[..],"version","startedAt","uptimeSeconds","users","buckets",
- * "database","cluster":{"clustered","managerUrl"}}}.
+ * "database","cluster":{"clustered","managerUrl"},"nodes":[{"id","name","roles","endpoint",
+ * "internalEndpoint","rack","state":"running|stopped|down","startedAt","heartbeat","storeBytes","freeBytes"}]}}.
  */
 @Path("status")
 @RequestScoped
@@ -66,7 +69,25 @@ public class StatusResource {
                 .add("cluster", Json.createObjectBuilder()
                         .add("clustered", cluster.clustered())
                         .add("managerUrl", published == null ? "" : published))
+                .add("nodes", nodes())
                 .build().toString();
+    }
+
+    /** Every node of the registry with its liveness, by id. */
+    private JsonArrayBuilder nodes() {
+        JsonArrayBuilder out = Json.createArrayBuilder();
+        Instant now = Instant.now();
+        cluster.nodeRecords().stream().sorted(Comparator.comparing(NodeRecord::id)).forEach(n -> {
+            JsonArrayBuilder roles = Json.createArrayBuilder();
+            n.roles().forEach(roles::add);
+            out.add(Json.createObjectBuilder()
+                    .add("id", n.id()).add("name", n.name()).add("roles", roles)
+                    .add("endpoint", n.endpoint()).add("internalEndpoint", n.internalEndpoint())
+                    .add("rack", n.rack()).add("state", n.liveness(now).name().toLowerCase(Locale.ROOT))
+                    .add("startedAt", n.startedAt().toString()).add("heartbeat", n.heartbeat().toString())
+                    .add("storeBytes", n.storeBytes()).add("freeBytes", n.freeBytes()));
+        });
+        return out;
     }
 
     private static String hostName() {

@@ -1,13 +1,16 @@
 package io.needlestack.manager.cluster;
 
+import io.needlestack.core.node.NodeRecord;
 import io.needlestack.core.platform.PlatformServices;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -103,6 +106,19 @@ public class PayaraCluster implements CacheInvalidation {
             host = "[" + host + "]";
         }
         return "http://" + host + ":" + config.httpPort();
+    }
+
+    /** The node registry's records (empty without Hazelcast); unreadable entries are skipped. */
+    public List<NodeRecord> nodeRecords() {
+        return hazelcast().map(hz -> hz.<String, String>getMap(NodeRecord.MAP).values().stream()
+                .flatMap(json -> {
+                    try {
+                        return Stream.of(NodeRecord.fromJson(json));
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "unreadable node record " + json, e);
+                        return Stream.<NodeRecord>empty();
+                    }
+                }).toList()).orElse(List.of());
     }
 
     private Optional<HazelcastInstance> hazelcast() {
