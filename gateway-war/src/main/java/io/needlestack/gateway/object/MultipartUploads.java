@@ -139,21 +139,28 @@ public class MultipartUploads {
         for (Part p : parts(upload, 0, MAX_PART_NUMBER + 1)) {
             uploaded.put(p.number(), p);
         }
-        List<Manifest.Chunk> chunks = new ArrayList<>();
-        MessageDigest md5s = ObjectStore.md5();
+        // S3 checks the whole list's order first, then that every part exists, then part sizes.
         int previous = 0;
-        for (int i = 0; i < refs.size(); i++) {
-            PartRef ref = refs.get(i);
+        for (PartRef ref : refs) {
             if (ref.number() <= previous) {
                 throw new S3Exception(S3ErrorCode.INVALID_PART_ORDER);
             }
             previous = ref.number();
+        }
+        List<Part> chosen = new ArrayList<>(refs.size());
+        for (PartRef ref : refs) {
             Part p = uploaded.get(ref.number());
             if (p == null || !p.etag().equals(stripQuotes(ref.etag()))) {
                 throw new S3Exception(S3ErrorCode.INVALID_PART).with("UploadId", upload.uploadId())
                         .with("PartNumber", Integer.toString(ref.number()));
             }
-            if (i < refs.size() - 1 && p.size() < MIN_PART_BYTES) {
+            chosen.add(p);
+        }
+        List<Manifest.Chunk> chunks = new ArrayList<>();
+        MessageDigest md5s = ObjectStore.md5();
+        for (int i = 0; i < chosen.size(); i++) {
+            Part p = chosen.get(i);
+            if (i < chosen.size() - 1 && p.size() < MIN_PART_BYTES) {
                 throw new S3Exception(S3ErrorCode.ENTITY_TOO_SMALL)
                         .with("ProposedSize", Long.toString(p.size()))
                         .with("MinSizeAllowed", Long.toString(MIN_PART_BYTES))

@@ -114,7 +114,8 @@ class ObjectFeaturesIT extends S3TestSupport {
         .contentType("text/x-e2e-meta")
         .cacheControl("max-age=60")
         .contentDisposition("attachment; filename=\"m.txt\"")
-        .contentEncoding("identity")
+        // Not "identity": Payara's HTTP layer (Grizzly) drops that value from every response.
+        .contentEncoding("gzip")
         .expires(expires), RequestBody.fromBytes(data));
     HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key("meta"));
     assertEquals(data.length, head.contentLength());
@@ -122,14 +123,14 @@ class ObjectFeaturesIT extends S3TestSupport {
     assertEquals("text/x-e2e-meta", head.contentType());
     assertEquals("max-age=60", head.cacheControl());
     assertEquals("attachment; filename=\"m.txt\"", head.contentDisposition());
-    // The SDK sent "identity,aws-chunked" or similar: aws-chunked must not be stored.
-    assertEquals("identity", head.contentEncoding());
+    // The SDK sent "gzip,aws-chunked" or similar: aws-chunked must not be stored.
+    assertEquals("gzip", head.contentEncoding());
     assertEquals(expires, head.expires());
     assertNotChunked(head.contentEncoding());
     GetObjectResponse get = s3.getObjectAsBytes(r -> r.bucket(bucket).key("meta")).response();
     assertEquals(meta, get.metadata());
     assertEquals("max-age=60", get.cacheControl());
-    assertEquals("identity", get.contentEncoding());
+    assertEquals("gzip", get.contentEncoding());
     assertEquals(expires, get.expires());
   }
 

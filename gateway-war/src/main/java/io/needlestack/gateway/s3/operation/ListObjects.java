@@ -143,9 +143,9 @@ public class ListObjects {
         return true;
     }
 
-    /** S3's encoding-type=url: percent-encoding with spaces as %20. */
+    /** S3's encoding-type=url: percent-encoding with spaces as %20, slashes left as they are. */
     static String enc(String s, boolean url) {
-        return url ? URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20") : s;
+        return url ? URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/") : s;
     }
 
     static String encodeToken(String marker) {
