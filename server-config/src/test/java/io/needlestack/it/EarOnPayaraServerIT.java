@@ -49,6 +49,11 @@ class EarOnPayaraServerIT {
         assertTrue(Files.isRegularFile(ear), "no EAR at " + ear);
         Path work = NodeProcess.workDirectory().resolve("payara-server");
         Path data = work.resolve("data");
+        if (Files.exists(data)) { // a fresh store every run: the test creates its bucket
+            try (var files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
         Files.createDirectories(data);
         String accessKey = "EARITROOTKEY00000001";
         String secretKey = "earItRootSecret0000000000000000000000000";
