@@ -250,28 +250,39 @@ class InternalPlaneIT {
     void throughputOf64MiBNeedle() throws Exception {
         int size = 64 * 1024 * 1024;
         byte[] data = random(size, 64);
+        String expectedMd5 = md5(data);
         NeedleKey key = NeedleKey.object(BUCKET, "big-64MiB");
-        client.put(new NeedleWrite(key, HLC.incrementAndGet(), "warm", false, null),
-                new ByteArrayInputStream(data, 0, 1 << 20), 1 << 20, false);
-        long t0 = System.nanoTime();
-        PutResult put = client.put(new NeedleWrite(key, HLC.incrementAndGet(), "big", false, null),
-                new ByteArrayInputStream(data), size, false);
-        long t1 = System.nanoTime();
-        MessageDigest md5 = MessageDigest.getInstance("MD5");
-        long n = 0;
-        try (InputStream in = client.open(put.record(), 0, size)) {
-            byte[] buf = new byte[256 * 1024];
-            for (int r; (r = in.read(buf)) > 0; n += r) {
-                md5.update(buf, 0, r);
+        // Round 0 warms both JVMs up; informative only, so the numbers are printed, not asserted.
+        StringBuilder report = new StringBuilder();
+        double bestPut = 0, bestGet = 0;
+        for (int round = 0; round <= 3; round++) {
+            long t0 = System.nanoTime();
+            PutResult put = client.put(new NeedleWrite(key, HLC.incrementAndGet(), "big" + round, false, null),
+                    new ByteArrayInputStream(data), size, false);
+            long t1 = System.nanoTime();
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            long n = 0;
+            try (InputStream in = client.open(put.record(), 0, size)) {
+                byte[] buf = new byte[256 * 1024];
+                for (int r; (r = in.read(buf)) > 0; n += r) {
+                    md5.update(buf, 0, r);
+                }
             }
+            long t2 = System.nanoTime();
+            assertEquals(size, n);
+            assertEquals(expectedMd5, HexFormat.of().formatHex(md5.digest()));
+            assertEquals(expectedMd5, put.record().md5Hex());
+            double putMb = size / 1e6 / ((t1 - t0) / 1e9), getMb = size / 1e6 / ((t2 - t1) / 1e9);
+            if (round > 0) {
+                bestPut = Math.max(bestPut, putMb);
+                bestGet = Math.max(bestGet, getMb);
+            }
+            report.append(String.format(" round %d: PUT %.0f MB/s, GET %.0f MB/s;", round, putMb, getMb));
         }
-        long t2 = System.nanoTime();
-        assertEquals(size, n);
-        assertEquals(md5(data), HexFormat.of().formatHex(md5.digest()));
-        assertEquals(put.record().md5Hex(), md5(data));
-        System.out.printf("InternalPlaneIT: 64 MiB needle over the internal plane: PUT %.0f MB/s (%d ms), "
-                        + "GET %.0f MB/s (%d ms)%n", size / 1e6 / ((t1 - t0) / 1e9), (t1 - t0) / 1_000_000,
-                size / 1e6 / ((t2 - t1) / 1e9), (t2 - t1) / 1_000_000);
+        System.out.printf("InternalPlaneIT: 64 MiB needle over the internal plane (load average %.1f):%s"
+                + " best after warm-up: PUT %.0f MB/s, GET %.0f MB/s%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                report, bestPut, bestGet);
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {

@@ -175,9 +175,14 @@ public class InternalNeedleResource {
             return call.get();
         } catch (EJBException e) {
             Throwable c = e.getCause() != null ? e.getCause() : e;
+            if (c instanceof NeedleStoreException nse) {
+                return storeError(nse);
+            }
+            if (c instanceof IllegalArgumentException iae) {
+                return error(400, "BadRequest", iae.getMessage(), false);
+            }
             LOG.log(Level.WARNING, "internal request failed", c);
-            return c instanceof NeedleStoreException nse ? storeError(nse)
-                    : error(500, "InternalError", String.valueOf(c), true);
+            return error(500, "InternalError", String.valueOf(c), true);
         } catch (NeedleStoreException e) {
             return storeError(e);
         } catch (IllegalArgumentException e) {
