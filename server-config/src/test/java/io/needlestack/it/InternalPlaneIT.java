@@ -217,6 +217,22 @@ class InternalPlaneIT {
         HttpRequest.Builder again = HttpRequest.newBuilder(internal.resolve(statsTarget)).GET();
         headers.forEach(again::header);
         assertEquals(403, send(again).statusCode());
+
+        // HEAD of a record: the status only, signed like any other request.
+        NeedleKey present = NeedleKey.object(BUCKET, "head-me");
+        client.put(new NeedleWrite(present, HLC.incrementAndGet(), "v", false, null),
+                new ByteArrayInputStream(new byte[3]), 3, false);
+        for (NeedleKey k : List.of(present, NeedleKey.object(BUCKET, "not-there"))) {
+            String t = "/_internal/v1/record?kind=OBJECT&bucket="
+                    + io.needlestack.gateway.internal.InternalProtocol.encode(k.bucket()) + "&name="
+                    + io.needlestack.gateway.internal.InternalProtocol.encode(k.name());
+            HttpRequest.Builder head = HttpRequest.newBuilder(internal.resolve(t))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody());
+            signer.sign("HEAD", t).forEach(head::header);
+            HttpResponse<String> h = send(head);
+            assertEquals(k == present ? 200 : 404, h.statusCode(), t);
+            assertEquals("", h.body());
+        }
     }
 
     @Test
