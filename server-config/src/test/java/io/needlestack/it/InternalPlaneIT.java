@@ -28,6 +28,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -168,6 +170,33 @@ class InternalPlaneIT {
         ReplicaRefusedException e = assertThrows(ReplicaRefusedException.class, () -> client.open(
                 new NeedleRecord(NeedleKey.object(BUCKET, "never-written"), 1, "v", false, null, 1, "", 0, 0, 0, 0), 0, 1));
         assertEquals(404, e.status());
+    }
+
+    @Test
+    void metadataLargerThanADefaultHeaderBufferTravelsInTheSignedQuery() {
+        // About 16 KB of query string: over Grizzly's default 8 KiB, within the internal listener's 64 KiB.
+        Map<String, String> meta = new java.util.TreeMap<>();
+        for (int i = 0; i < 6; i++) {
+            meta.put("x-amz-meta-m" + i, ("v" + i + "é&=?/").repeat(250));
+        }
+        NeedleKey key = NeedleKey.object(BUCKET, "big-metadata");
+        PutResult p = client.put(new NeedleWrite(key, HLC.incrementAndGet(), "v", false, meta),
+                new ByteArrayInputStream(new byte[] {7}), 1, false);
+        assertEquals(meta, p.record().metadata());
+        assertEquals(meta, client.head(key).orElseThrow().metadata());
+    }
+
+    @Test
+    void theInternalListenerHasItsOwnThreadPool() throws Exception {
+        client.stats();
+        Path jstack = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jstack");
+        assumeTrue(Files.isExecutable(jstack), "no jstack next to " + jstack);
+        Process p = new ProcessBuilder(jstack.toString(), Long.toString(node.pid())).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String threads = new String(out, StandardCharsets.UTF_8);
+        assertTrue(threads.contains("\"internal-thread-pool::internal-listener("), "no internal pool threads");
+        assertTrue(threads.contains("\"http-thread-pool::http-listener("), "no S3 pool threads");
     }
 
     @Test

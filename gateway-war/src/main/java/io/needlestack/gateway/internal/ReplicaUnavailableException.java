@@ -11,7 +11,7 @@ public class ReplicaUnavailableException extends NeedleStoreException {
 
     private static final long serialVersionUID = 1L;
 
-    /** A failure to reach {@code node}. */
+    /** A failure to reach a node, or to get a usable answer from it. */
     public ReplicaUnavailableException(String message, Throwable cause) {
         super(message, true, cause);
     }
