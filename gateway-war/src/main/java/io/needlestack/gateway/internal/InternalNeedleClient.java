@@ -47,8 +47,9 @@ import java.util.Optional;
  *
  * <p>Bounds: connecting is bounded by the {@link HttpClient}'s connect timeout; every call is
  * bounded by the request timeout until the answer's headers arrive, and a PUT additionally by
- * one second per MiB of data (the body must be sent before the answer comes). Reading a data
- * stream after its headers arrived is not bounded by time (a stalled peer stalls the reader).
+ * one second per MiB of data (the body must be sent before the answer comes). Every read of an
+ * answer's body (a data stream too) waits at most the request timeout for more bytes, so a peer
+ * that stalls mid-stream makes the read fail instead of hanging.
  *
  * <p>Thread-safe; share one {@link HttpClient} (see {@link #httpClient}) among the clients of a
  * node, so connections are pooled.
@@ -68,7 +69,7 @@ public final class InternalNeedleClient implements NeedleStorage {
      * @param endpoint       the node's internal endpoint, e.g. {@code http://10.0.0.2:8180}
      * @param signer         signs requests; keyed with the cluster secret
      * @param http           the shared HTTP client (see {@link #httpClient})
-     * @param requestTimeout bound on each call until its answer's headers arrive
+     * @param requestTimeout bound on each call until its answer's headers arrive, and on every wait for body bytes
      */
     public InternalNeedleClient(URI endpoint, InternalAuth signer, HttpClient http, Duration requestTimeout) {
         String s = Objects.requireNonNull(endpoint, "endpoint").toString();
@@ -241,7 +242,7 @@ public final class InternalNeedleClient implements NeedleStorage {
                 .method(method, body);
         signer.sign(method, target).forEach(b::header);
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(b.build(), IdleBoundedBody.handler(requestTimeout));
         } catch (IOException e) {
             // ConnectException, HttpConnectTimeoutException, HttpTimeoutException, resets: all retryable.
             throw new ReplicaUnavailableException(endpoint + ": " + method + " " + target.substring(0,
