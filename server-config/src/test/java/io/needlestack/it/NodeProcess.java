@@ -165,6 +165,7 @@ public final class NodeProcess implements AutoCloseable {
                 "--name", settings.name, "--port", Integer.toString(settings.port),
                 "--data", settings.dataDir.toString(), "--roles", settings.roles, "--bind", settings.bind,
                 "--xmx", settings.xmx, "--hz-port", Integer.toString(settings.hzPort),
+                "--internal-port", Integer.toString(settings.internalPort),
                 "--wait", Long.toString(settings.startTimeout.toSeconds())));
         settings.cluster.ifPresent(c -> cmd.addAll(List.of("--cluster", c)));
         settings.members.ifPresent(m -> cmd.addAll(List.of("--members", m)));
@@ -290,6 +291,17 @@ public final class NodeProcess implements AutoCloseable {
         return settings.port;
     }
 
+    /** The internal (node-to-node, {@code /_internal}) port. */
+    public int internalPort() {
+        return settings.internalPort;
+    }
+
+    /** The internal endpoint, e.g. {@code http://127.0.0.1:41334} (paths start with {@code /_internal}). */
+    public URI internalEndpoint() {
+        String host = "0.0.0.0".equals(settings.bind) ? "127.0.0.1" : settings.bind;
+        return URI.create("http://" + host + ":" + settings.internalPort);
+    }
+
     /** The Hazelcast port of this node (for {@code --members} of the others). */
     public int hazelcastPort() {
         return settings.hzPort;
@@ -340,6 +352,7 @@ public final class NodeProcess implements AutoCloseable {
         private final String name;
         private int port = -1;
         private int hzPort = -1;
+        private int internalPort = -1;
         private Path dataDir;
         private String roles = "gateway,storage,manager";
         private String bind = "127.0.0.1";
@@ -365,6 +378,12 @@ public final class NodeProcess implements AutoCloseable {
         /** Hazelcast port (default: HTTP port + 1000). */
         public Builder hazelcastPort(int port) {
             this.hzPort = port;
+            return this;
+        }
+
+        /** Internal (node-to-node) port (default: a free one). */
+        public Builder internalPort(int port) {
+            this.internalPort = port;
             return this;
         }
 
@@ -429,6 +448,9 @@ public final class NodeProcess implements AutoCloseable {
             }
             if (hzPort < 0) {
                 hzPort = port + 1000;
+            }
+            if (internalPort < 0) {
+                internalPort = freePort();
             }
             if (dataDir == null) {
                 dataDir = workDirectory().resolve(name + "-" + port);

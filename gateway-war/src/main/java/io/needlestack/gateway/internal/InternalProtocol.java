@@ -1,0 +1,97 @@
+package io.needlestack.gateway.internal;
+
+import io.needlestack.core.config.NodeConfig;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Names and encodings of the internal data plane, shared by the resource and the client so the
+ * two cannot drift apart (see the package documentation for the requests).
+ */
+public final class InternalProtocol {
+
+    /** Version of the internal protocol, part of every path. */
+    public static final int VERSION = 1;
+    /** Prefix of every internal path; also the prefix the port filter guards. */
+    public static final String ROOT = "/_internal";
+    /** Base path of this protocol version. */
+    public static final String BASE = ROOT + "/v" + VERSION;
+    /** System property of the internal port. */
+    public static final String PORT_PROPERTY = "needlestack.internal.port";
+    /** Distance of the default internal port from the HTTP port. */
+    public static final int DEFAULT_PORT_OFFSET = 100;
+    /** Response header saying whether a failure may succeed when tried again. */
+    public static final String RETRYABLE_HEADER = "X-Needlestack-Retryable";
+    /** Response header of a 404 that means "no such needle" (not "no such path"). */
+    public static final String ABSENT_HEADER = "X-Needlestack-Absent";
+
+    static final String NEEDLE = "needle";
+    static final String RECORD = "record";
+    static final String DIGEST = "digest";
+    static final String DATA = "data";
+    static final String LIST = "list";
+    static final String STATS = "stats";
+
+    private InternalProtocol() {
+    }
+
+    /** The internal port of this node: {@value #PORT_PROPERTY}, else the HTTP port + 100. */
+    public static int port(NodeConfig config) {
+        return config.getInt(PORT_PROPERTY, config.httpPort() + DEFAULT_PORT_OFFSET);
+    }
+
+    /** Base64url of the UTF-8 bytes, no padding: survives any character in a query string. */
+    public static String encode(String s) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The string {@link #encode} encoded.
+     *
+     * @throws IllegalArgumentException when {@code b64} is not base64url
+     */
+    public static String decode(String b64) {
+        return new String(Base64.getUrlDecoder().decode(b64), StandardCharsets.UTF_8);
+    }
+
+    /** Query parameters naming a key. */
+    static Map<String, String> keyParams(NeedleKey key) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kind", key.kind().name());
+        p.put("bucket", encode(key.bucket()));
+        p.put("name", encode(key.name()));
+        return p;
+    }
+
+    /** The key named by query parameters (the inverse of {@link #keyParams}). */
+    static NeedleKey key(String kind, String bucket, String name) {
+        if (kind == null || bucket == null || name == null) {
+            throw new IllegalArgumentException("kind, bucket and name are required");
+        }
+        return new NeedleKey(kind(kind), decode(bucket), decode(name));
+    }
+
+    static NeedleKind kind(String kind) {
+        return NeedleKind.valueOf(kind.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * The raw target {@code BASE/op?a=b&..}. Values must be URL-safe already (base64url, numbers,
+     * enum names): they are sent and signed exactly as given.
+     */
+    static String target(String operation, Map<String, String> params) {
+        StringBuilder sb = new StringBuilder(BASE).append('/').append(operation);
+        if (!params.isEmpty()) {
+            StringJoiner q = new StringJoiner("&");
+            params.forEach((k, v) -> q.add(k + "=" + v));
+            sb.append('?').append(q);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,45 @@
+/**
+ * The node-to-node data plane: this node's needle store exposed to other nodes under
+ * {@code /_internal/v1} on the internal listener, and the client that other nodes use to reach it.
+ *
+ * <h2>Listener</h2>
+ * Every node runs a second HTTP listener, {@code internal-listener}, on the internal port
+ * ({@code -Dneedlestack.internal.port}; {@code bin/needlestack --internal-port}, default HTTP port
+ * + 100) with its own thread pool ({@code internal-thread-pool}), bound to the node's bind
+ * address. A gateway thread that waits for a replica therefore never takes a thread from the pool
+ * that serves replicas, and operators can firewall the port from clients.
+ * {@link io.needlestack.gateway.internal.InternalPlaneFilter} answers 404 to {@code /_internal}
+ * on any other port and 404 to everything else (S3) on the internal port.
+ *
+ * <h2>Authentication</h2>
+ * Every request carries the headers of {@link io.needlestack.core.internal.InternalAuth}: an
+ * HMAC-SHA256 with the cluster secret ({@code <data>/cluster.secret}) over method, raw path and
+ * query, date and nonce. A missing, wrong, stale or replayed signature gets 403 before the
+ * resource runs (no body is read, no store call is made). Because headers are not signed, every
+ * input that changes what a request does lives in the signed query string; the only unsigned
+ * input is the PUT body, whose MD5 the client checks against the MD5 the store computed.
+ *
+ * <h2>Requests (protocol version 1)</h2>
+ * Strings that may hold any character (bucket, name, version id, prefix, start-after) are sent as
+ * base64url of their UTF-8 bytes, without padding, so no byte needs escaping or can be normalised
+ * on the way. A key is {@code kind=OBJECT&bucket=B64&name=B64}.
+ * <pre>
+ * PUT  /_internal/v1/needle?w=B64(write JSON)      body: the data, Content-Length required
+ *      write JSON: {"kind","bucket","name","hlc","versionId","tombstone","metadata":{..},
+ *                   "keepOlderVersions"}          -> 200 PutResult JSON
+ * GET  /_internal/v1/record?KEY[&version=B64]      -> 200 record JSON, 404 when absent
+ *      (HEAD: status only)
+ * GET  /_internal/v1/digest?KEY[&version=B64]      -> 200 {"hlc","versionId","tombstone",
+ *                                                       "dataLength","md5","crc32c"}, 404
+ * GET  /_internal/v1/data?KEY&version=B64&from=F&length=L -> 200 the bytes, streamed
+ * GET  /_internal/v1/list?kind=K&bucket=B64[&prefix=B64][&startAfter=B64]&limit=N
+ *      [&tombstones=true]                         -> 200 {"records":[record, ..]}
+ * GET  /_internal/v1/stats                         -> 200 StoreStats JSON
+ * </pre>
+ * Failures answer a JSON body {@code {"code","message","retryable"}}: the store's own failures
+ * keep their type name as code ({@code StoreFullException} is 507, {@code StoreUnavailableException}
+ * 503, {@code CorruptNeedleException} 500, {@code DataLengthException} 400), and
+ * {@link io.needlestack.gateway.internal.InternalNeedleClient} throws the same store exception
+ * types again, so callers handle a remote store like the local one.
+ */
+package io.needlestack.gateway.internal;

@@ -1,0 +1,173 @@
+package io.needlestack.gateway.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.needlestack.core.internal.InternalAuth;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.StoreFullException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The client's failure typing and time bounds against a real (JDK) HTTP server that answers
+ * what each test scripts: the server side of the plane is tested against a real node in
+ * server-config's InternalPlaneIT.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class InternalNeedleClientTest {
+
+    private interface Script {
+        void answer(HttpExchange x) throws IOException;
+    }
+
+    private final AtomicReference<Script> script = new AtomicReference<>();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private HttpServer server;
+    private InternalNeedleClient client;
+    private final AtomicReference<String> seenTarget = new AtomicReference<>();
+    private final AtomicReference<String> seenSignature = new AtomicReference<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", x -> {
+            seenTarget.set(x.getRequestURI().getRawPath() + "?" + x.getRequestURI().getRawQuery());
+            seenSignature.set(x.getRequestHeaders().getFirst(InternalAuth.SIGNATURE_HEADER));
+            try (x) {
+                script.get().answer(x);
+            }
+        });
+        server.start();
+        client = new InternalNeedleClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                new InternalAuth("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
+                InternalNeedleClient.httpClient(Duration.ofSeconds(2)), Duration.ofSeconds(1));
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+
+    private static void answer(HttpExchange x, int status, String body, String... headers) throws IOException {
+        for (int i = 0; i < headers.length; i += 2) {
+            x.getResponseHeaders().add(headers[i], headers[i + 1]);
+        }
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
+        if (b.length > 0) {
+            x.getResponseBody().write(b);
+        }
+    }
+
+    private static NeedleRecord record(long length) {
+        return new NeedleRecord(NeedleKey.object("b", "k"), 1, "v", false, null, length, "", 0, 0, 0, 0);
+    }
+
+    @Test
+    void requestsAreSignedOverTheTargetAsSent() {
+        script.set(x -> answer(x, 404, NeedleJson.error("NoSuchNeedle", "", false), InternalProtocol.ABSENT_HEADER, "true"));
+        assertTrue(client.head(NeedleKey.object("b", "a/b c?d")).isEmpty());
+        assertTrue(seenTarget.get().startsWith("/_internal/v1/record?kind=OBJECT&bucket=Yg&name="), seenTarget.get());
+        assertTrue(seenSignature.get().startsWith("v1="), seenSignature.get());
+    }
+
+    @Test
+    void failuresAreTyped() {
+        NeedleKey key = NeedleKey.object("b", "k");
+        script.set(x -> answer(x, 507, NeedleJson.error("StoreFullException", "disk full", true)));
+        assertThrows(StoreFullException.class, () -> client.head(key));
+
+        script.set(x -> answer(x, 403, NeedleJson.error("AccessDenied", "no", false)));
+        ReplicaRefusedException refused = assertThrows(ReplicaRefusedException.class, () -> client.head(key));
+        assertEquals(403, refused.status());
+        assertEquals("AccessDenied", refused.code());
+        assertFalse(refused.retryable());
+
+        // A 404 that is not "no such needle" (a wrong port, a proxy) is a refusal, not an absence.
+        script.set(x -> answer(x, 404, "<html>not found</html>"));
+        assertEquals(404, assertThrows(ReplicaRefusedException.class, () -> client.head(key)).status());
+
+        script.set(x -> answer(x, 502, "bad gateway"));
+        assertTrue(assertThrows(ReplicaUnavailableException.class, () -> client.head(key)).retryable());
+    }
+
+    @Test
+    void aPeerThatNeverAnswersTimesOut() {
+        script.set(x -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long t0 = System.nanoTime();
+        assertThrows(ReplicaUnavailableException.class, () -> client.stats());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+    }
+
+    @Test
+    void aPeerThatStallsMidStreamFailsTheReadInsteadOfHanging() throws Exception {
+        script.set(x -> {
+            x.sendResponseHeaders(200, 1000);
+            OutputStream out = x.getResponseBody();
+            out.write(new byte[100]);
+            out.flush();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (InputStream in = client.open(record(1000), 0, 1000)) {
+            assertArrayEquals(new byte[100], in.readNBytes(100));
+            long t0 = System.nanoTime();
+            assertThrows(HttpTimeoutException.class, () -> in.read(new byte[10]));
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
+        }
+    }
+
+    @Test
+    void aShortDataStreamIsAnErrorNotAnEndOfData() throws Exception {
+        // The answer claims 10 bytes of the 20 the caller asked for: the stream must not end quietly.
+        script.set(x -> answer(x, 200, "0123456789"));
+        try (InputStream in = client.open(record(20), 0, 20)) {
+            assertThrows(IOException.class, in::readAllBytes);
+        }
+    }
+
+    @Test
+    void anUnreachablePeerIsRetryable() throws Exception {
+        int port = server.getAddress().getPort();
+        server.stop(0);
+        InternalNeedleClient gone = new InternalNeedleClient(URI.create("http://127.0.0.1:" + port),
+                new InternalAuth("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
+                InternalNeedleClient.httpClient(Duration.ofSeconds(2)), Duration.ofSeconds(1));
+        assertTrue(assertThrows(ReplicaUnavailableException.class,
+                () -> gone.head(NeedleKey.object("b", "k"))).retryable());
+    }
+}
