@@ -10,6 +10,8 @@ import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleWrite;
 import io.needlestack.storage.store.PutResult;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
@@ -26,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -46,13 +49,18 @@ public class ObjectStore {
     @Inject
     NeedleStorage storage;
 
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
     private HybridLogicalClock clock;
     private long chunkBytes;
+    private long collectDelaySeconds;
 
     @PostConstruct
     void init() {
         NodeConfig config = NodeConfig.current();
         chunkBytes = config.getLong("needlestack.chunk.bytes", 5L * 1024 * 1024);
+        collectDelaySeconds = config.getLong("needlestack.chunk.collect.delay.seconds", 300);
         clock = HybridLogicalClock.persistent(config.dataDirectory().resolve("gateway").resolve("hlc"));
     }
 
@@ -193,12 +201,29 @@ public class ObjectStore {
         return storage;
     }
 
-    /** Collects the chunks of replaced versions, which nothing references any more. */
+    /**
+     * Collects the chunks of replaced versions, which nothing references any more, after a grace
+     * period ({@code needlestack.chunk.collect.delay.seconds}, default 300): a GET that began
+     * before the overwrite opens the old version's chunks one by one and must still find them.
+     * Chunks whose collection a restart interrupted are left to compaction's orphan collection.
+     */
     void collect(String bucket, List<NeedleRecord> superseded) {
         for (NeedleRecord old : superseded) {
             if (!old.tombstone() && "1".equals(old.metadata().get(ObjectAttributes.MANIFEST))) {
                 try {
-                    deleteChunks(bucket, readManifest(old).chunks());
+                    List<Manifest.Chunk> chunks = readManifest(old).chunks();
+                    Runnable task = () -> {
+                        try {
+                            deleteChunks(bucket, chunks);
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "could not collect chunks of " + old.key(), e);
+                        }
+                    };
+                    if (scheduler == null || collectDelaySeconds == 0) {
+                        task.run();
+                    } else {
+                        scheduler.schedule(task, collectDelaySeconds, TimeUnit.SECONDS);
+                    }
                 } catch (RuntimeException e) {
                     // Left for the orphan collector of compaction; the write itself succeeded.
                     LOG.log(Level.WARNING, "could not collect chunks of " + old.key(), e);
