@@ -115,8 +115,9 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * A free loopback TCP port whose companion {@code port + 1000} (the node's Hazelcast port by
-     * default) is free too; never the same port twice in one test JVM.
+     * A free loopback TCP port whose companions {@code port + 1000} (the node's Hazelcast port by
+     * default) and {@code port + 2000} (its internal port) are free too; never the same port twice
+     * in one test JVM.
      */
     public static synchronized int freePort() {
         for (int attempt = 0; attempt < 200; attempt++) {
@@ -126,18 +127,20 @@ public final class NodeProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            if (port + 1000 > 65535 || HANDED_OUT.contains(port) || HANDED_OUT.contains(port + 1000)
-                    || !bindable(port + 1000)) {
+            if (port + 2000 > 65535 || HANDED_OUT.contains(port) || HANDED_OUT.contains(port + 1000)
+                    || HANDED_OUT.contains(port + 2000) || !bindable(port + 1000) || !bindable(port + 2000)) {
                 continue;
             }
             HANDED_OUT.add(port);
             HANDED_OUT.add(port + 1000);
+            HANDED_OUT.add(port + 2000);
             return port;
         }
         throw new IllegalStateException("no free port pair found");
     }
 
-    private static boolean bindable(int port) {
+    /** Whether nothing listens on the loopback {@code port} now. */
+    static boolean bindable(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
         } catch (IOException e) {
@@ -167,8 +170,10 @@ public final class NodeProcess implements AutoCloseable {
                 "--xmx", settings.xmx, "--hz-port", Integer.toString(settings.hzPort),
                 "--internal-port", Integer.toString(settings.internalPort),
                 "--wait", Long.toString(settings.startTimeout.toSeconds())));
-        settings.cluster.ifPresent(c -> cmd.addAll(List.of("--cluster", c)));
-        settings.members.ifPresent(m -> cmd.addAll(List.of("--members", m)));
+        settings.clusterName.ifPresent(c -> cmd.addAll(List.of("--cluster-name", c)));
+        settings.members.ifPresent(m -> cmd.addAll(List.of("--cluster", m)));
+        settings.nodeId.ifPresent(id -> cmd.addAll(List.of("--node-id", id)));
+        settings.rack.ifPresent(r -> cmd.addAll(List.of("--rack", r)));
         Path out = settings.dataDir.resolve("start.out");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("NEEDLESTACK_DIST", dist().toString());
@@ -302,7 +307,7 @@ public final class NodeProcess implements AutoCloseable {
         return URI.create("http://" + host + ":" + settings.internalPort);
     }
 
-    /** The Hazelcast port of this node (for {@code --members} of the others). */
+    /** The Hazelcast port of this node (for {@code --cluster} / {@link Builder#members} of the others). */
     public int hazelcastPort() {
         return settings.hzPort;
     }
@@ -360,8 +365,10 @@ public final class NodeProcess implements AutoCloseable {
         // C1 only: measured 2 to 3 s faster start-up and about 50 MB less RSS per node; test nodes
         // start often and serve little, benchmarks should pass "" to get the C2 compiler back.
         private String javaOpts = System.getProperty("needlestack.it.java.opts", "-XX:TieredStopAtLevel=1");
-        private Optional<String> cluster = Optional.empty();
+        private Optional<String> clusterName = Optional.empty();
         private Optional<String> members = Optional.empty();
+        private Optional<String> nodeId = Optional.empty();
+        private Optional<String> rack = Optional.empty();
         private Duration startTimeout = Duration.ofSeconds(Long.getLong("needlestack.it.start.timeout", 180));
         private final Map<String, String> env = new LinkedHashMap<>();
 
@@ -417,15 +424,44 @@ public final class NodeProcess implements AutoCloseable {
             return this;
         }
 
-        /** Hazelcast cluster name shared by the nodes of one test cluster (default: the node's own). */
-        public Builder cluster(String name) {
-            this.cluster = Optional.of(name);
+        /**
+         * Hazelcast cluster name shared by the nodes of one test cluster ({@code --cluster-name};
+         * default: the node's own).
+         */
+        public Builder clusterName(String name) {
+            this.clusterName = Optional.of(name);
             return this;
         }
 
-        /** Hazelcast members, {@code host:port,...} (default: this node only). */
+        /**
+         * Same as {@link #clusterName(String)}: the name this method had before the script's
+         * {@code --cluster} came to mean the members.
+         *
+         * @deprecated use {@link #clusterName(String)}; the members are {@link #members(String)}
+         */
+        @Deprecated
+        public Builder cluster(String name) {
+            return clusterName(name);
+        }
+
+        /**
+         * Hazelcast TCP-IP members, {@code host:port,...} (the script's {@code --cluster}; default:
+         * this node only).
+         */
         public Builder members(String members) {
             this.members = Optional.of(members);
+            return this;
+        }
+
+        /** The node id given at the first start ({@code --node-id}; default: generated by the script). */
+        public Builder nodeId(String id) {
+            this.nodeId = Optional.of(id);
+            return this;
+        }
+
+        /** The node's rack ({@code --rack}; default: none). */
+        public Builder rack(String rack) {
+            this.rack = Optional.of(rack);
             return this;
         }
 
