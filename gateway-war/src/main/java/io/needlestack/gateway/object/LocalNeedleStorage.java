@@ -8,13 +8,18 @@ import io.needlestack.storage.store.NeedleWrite;
 import io.needlestack.storage.store.PutResult;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link NeedleStorage} on this node's storage EJB (the all-in-one and single-node case). */
+/**
+ * {@link NeedleStorage} on this node's storage EJB: all of it on a single node, this node's share
+ * in a cluster. Injected only by its class; the object layer injects the routed storage.
+ */
 @ApplicationScoped
-class LocalNeedleStorage implements NeedleStorage {
+@Typed(LocalNeedleStorage.class)
+public class LocalNeedleStorage implements NeedleStorage {
 
     @EJB
     private StorageService storage;
@@ -27,6 +32,11 @@ class LocalNeedleStorage implements NeedleStorage {
     @Override
     public Optional<NeedleRecord> head(NeedleKey key) {
         return storage.head(key);
+    }
+
+    @Override
+    public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
+        return storage.head(key, versionId);
     }
 
     @Override

@@ -21,6 +21,9 @@ public interface NeedleStorage {
     /** The newest version of a key, tombstones included. */
     Optional<NeedleRecord> head(NeedleKey key);
 
+    /** One given version of a key. */
+    Optional<NeedleRecord> head(NeedleKey key, String versionId);
+
     /** Streams part of a needle's data. */
     InputStream open(NeedleRecord record, long from, long length);
 

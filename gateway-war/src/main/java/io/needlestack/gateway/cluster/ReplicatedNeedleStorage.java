@@ -1,0 +1,338 @@
+package io.needlestack.gateway.cluster;
+
+import io.needlestack.core.quorum.ConsistencyLevels;
+import io.needlestack.core.quorum.QuorumTracker;
+import io.needlestack.core.quorum.ReadResolution;
+import io.needlestack.core.quorum.ReadResolver;
+import io.needlestack.core.quorum.ReplicaAnswer;
+import io.needlestack.core.quorum.ReplicaVersion;
+import io.needlestack.core.ring.Ring;
+import io.needlestack.core.ring.RingNode;
+import io.needlestack.gateway.object.NeedleStorage;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleStoreException;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.StoreUnavailableException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@link NeedleStorage} over the replicas the ring names: a write goes to all N replicas in
+ * parallel and is acknowledged after W (D for deletes) have made it durable; a read asks every
+ * replica for the version it holds, waits for R answers, picks the newest and repairs the replicas
+ * that answered with an older one; a listing merges every node's page so that every ring range is
+ * covered even with nodes down. Pure coordination: the ring, the levels, the way to reach a node
+ * and the threads are given in the constructor, so it is tested without a server.
+ */
+public final class ReplicatedNeedleStorage implements NeedleStorage {
+
+    private static final Logger LOG = Logger.getLogger(ReplicatedNeedleStorage.class.getName());
+
+    private final Ring ring;
+    private final ConsistencyLevels levels;
+    private final Function<RingNode, NeedleStorage> nodes;
+    private final ExecutorService executor;
+    private final Duration timeout;
+    private final PayloadSpool spool;
+    private final LongAdder degradedReads;
+    private final LongAdder failedReplicaWrites;
+
+    /**
+     * @param ring                the current ring
+     * @param levels              N/W/R/D
+     * @param nodes               how to reach a node's store (this node's own store for itself)
+     * @param executor            threads for the replica calls
+     * @param timeout             how long a write or read waits for its quorum
+     * @param spool               where a payload waits while it goes out to several replicas
+     * @param degradedReads       counts reads answered by fewer than R replicas
+     * @param failedReplicaWrites counts replica writes that failed (to be repaired)
+     */
+    public ReplicatedNeedleStorage(Ring ring, ConsistencyLevels levels, Function<RingNode, NeedleStorage> nodes,
+                                   ExecutorService executor, Duration timeout, PayloadSpool spool,
+                                   LongAdder degradedReads, LongAdder failedReplicaWrites) {
+        this.ring = ring;
+        this.levels = levels;
+        this.nodes = nodes;
+        this.executor = executor;
+        this.timeout = timeout;
+        this.spool = spool;
+        this.degradedReads = degradedReads;
+        this.failedReplicaWrites = failedReplicaWrites;
+    }
+
+    private List<RingNode> replicas(NeedleKey key) {
+        // Every kind is its own namespace, so a chunk is never placed by an object key's hash.
+        return ring.replicas(key.bucket(), key.kind() == NeedleKind.OBJECT ? key.name() : key.kind().name() + "/" + key.name());
+    }
+
+    @Override
+    public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
+        List<RingNode> targets = replicas(write.key());
+        int needed = Math.min(write.tombstone() ? levels.d() : levels.w(), targets.size());
+        try (PayloadSpool.Payload payload = spool.hold(write.tombstone() ? InputStream.nullInputStream() : data,
+                write.tombstone() ? 0 : length)) {
+            QuorumTracker tracker = new QuorumTracker(targets.stream().map(RingNode::id).toList(), needed);
+            AtomicReference<PutResult> first = new AtomicReference<>();
+            AtomicReference<RuntimeException> lastFailure = new AtomicReference<>();
+            CountDownLatch decided = new CountDownLatch(1);
+            List<CompletableFuture<Void>> calls = new ArrayList<>();
+            for (RingNode node : targets) {
+                calls.add(CompletableFuture.runAsync(() -> {
+                    try (InputStream in = payload.open()) {
+                        PutResult r = nodes.apply(node).put(write, in, payload.length(), keepOlderVersions);
+                        first.compareAndSet(null, r);
+                        tracker.success(node.id());
+                    } catch (IOException | RuntimeException e) {
+                        RuntimeException re = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+                        lastFailure.set(re);
+                        failedReplicaWrites.increment();
+                        tracker.failure(node.id(), !(e instanceof NeedleStoreException n) || n.retryable());
+                        LOG.log(Level.FINE, "replica write to " + node.id() + " failed", e);
+                    }
+                    if (tracker.isSatisfied() || tracker.isImpossible()) {
+                        decided.countDown();
+                    }
+                }, executor));
+            }
+            await(decided);
+            if (!tracker.isSatisfied()) {
+                // The payload must outlive the calls still running before it is released.
+                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).orTimeout(timeout.toMillis(),
+                        TimeUnit.MILLISECONDS).exceptionally(t -> null).join();
+                RuntimeException cause = lastFailure.get();
+                if (cause instanceof NeedleStoreException n && !n.retryable()) {
+                    throw n;
+                }
+                throw new StoreUnavailableException("only " + tracker.succeeded().size() + " of " + needed
+                        + " replicas needed acknowledged the write of " + write.key().name(), cause);
+            }
+            // Wait for the stragglers too: the spooled payload is released when this returns.
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).orTimeout(timeout.toMillis(),
+                    TimeUnit.MILLISECONDS).exceptionally(t -> null).join();
+            return first.get();
+        }
+    }
+
+    @Override
+    public Optional<NeedleRecord> head(NeedleKey key) {
+        return read(key, node -> nodes.apply(node).head(key));
+    }
+
+    @Override
+    public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
+        return read(key, node -> nodes.apply(node).head(key, versionId));
+    }
+
+    /** Asks every replica, waits for R answers (or all), returns the newest, repairs the stale. */
+    private Optional<NeedleRecord> read(NeedleKey key, Function<RingNode, Optional<NeedleRecord>> ask) {
+        List<RingNode> targets = replicas(key);
+        int needed = Math.min(levels.r(), targets.size());
+        Map<String, Optional<NeedleRecord>> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch enough = new CountDownLatch(needed);
+        CountDownLatch all = new CountDownLatch(targets.size());
+        for (RingNode node : targets) {
+            CompletableFuture.runAsync(() -> {
+                try {
+                    answers.put(node.id(), ask.apply(node));
+                    enough.countDown();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "replica read from " + node.id() + " failed", e);
+                } finally {
+                    all.countDown();
+                }
+            }, executor);
+        }
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            // Enough answers, or every replica answered or failed: whichever comes first.
+            while (enough.getCount() > 0 && all.getCount() > 0 && System.nanoTime() < deadline) {
+                enough.await(10, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while reading " + key.name());
+        }
+        Map<String, Optional<NeedleRecord>> got = Map.copyOf(answers);
+        if (got.isEmpty()) {
+            throw new StoreUnavailableException("no replica of " + key.name() + " answered");
+        }
+        if (got.size() < needed) {
+            degradedReads.increment();
+        }
+        List<ReplicaAnswer> versions = new ArrayList<>();
+        got.forEach((node, rec) -> versions.add(rec.map(r -> ReplicaAnswer.of(node, version(r)))
+                .orElseGet(() -> ReplicaAnswer.absent(node))));
+        ReadResolution resolution = new ReadResolver(Math.min(needed, got.size())).resolve(versions);
+        if (resolution.newest().isEmpty()) {
+            return Optional.empty();
+        }
+        String source = resolution.current().get(0);
+        NeedleRecord newest = got.get(source).orElseThrow();
+        if (resolution.needsRepair()) {
+            repair(newest, source, resolution.stale());
+        }
+        return Optional.of(newest);
+    }
+
+    private static ReplicaVersion version(NeedleRecord r) {
+        return new ReplicaVersion(r.hlc(), r.versionId(), r.tombstone(), r.md5Hex() == null ? "" : r.md5Hex());
+    }
+
+    /** Read repair: copies the newest version from {@code source} to the stale replicas, in the background. */
+    private void repair(NeedleRecord newest, String source, List<String> stale) {
+        RingNode from = ring.member(source).orElse(null);
+        if (from == null) {
+            return;
+        }
+        for (String target : stale) {
+            ring.member(target).ifPresent(to -> executor.execute(() -> {
+                NeedleWrite w = new NeedleWrite(newest.key(), newest.hlc(), newest.versionId(), newest.tombstone(),
+                        newest.metadata());
+                try (InputStream in = newest.tombstone() ? InputStream.nullInputStream()
+                        : nodes.apply(from).open(newest, 0, newest.dataLength())) {
+                    nodes.apply(to).put(w, in, newest.tombstone() ? 0 : newest.dataLength(), false);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(Level.INFO, "read repair of " + newest.key().name() + " on " + target + " failed", e);
+                }
+            }));
+        }
+    }
+
+    /**
+     * Opens the data of a record that some replica returned: from the first replica that still
+     * holds that version (the record's position is that replica's, so each replica looks the
+     * version up in its own index).
+     */
+    @Override
+    public InputStream open(NeedleRecord record, long from, long length) {
+        RuntimeException last = null;
+        for (RingNode node : replicas(record.key())) {
+            try {
+                NeedleStorage store = nodes.apply(node);
+                Optional<NeedleRecord> own = store.head(record.key(), record.versionId());
+                if (own.isPresent() && own.get().hlc() == record.hlc()) {
+                    return store.open(own.get(), from, length);
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw new StoreUnavailableException("no replica holds version " + record.versionId() + " of "
+                + record.key().name(), last);
+    }
+
+    /**
+     * A listing merged from every ring member: each returns its newest version of every name (tombstones
+     * included, so a delete one node saw hides the name everywhere); names are deduplicated keeping the
+     * newest and returned in byte order. Nodes that do not answer are skipped: with N replicas every
+     * range is still covered while fewer than N nodes are down.
+     */
+    @Override
+    public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                                   boolean includeTombstones) {
+        List<NeedleRecord> out = new ArrayList<>();
+        String after = startAfter;
+        while (true) {
+            MergedPage page = mergedPage(kind, bucket, prefix, after, limit);
+            for (NeedleRecord r : page.records()) {
+                if (includeTombstones || !r.tombstone()) {
+                    out.add(r);
+                    if (out.size() == limit) {
+                        return out;
+                    }
+                }
+            }
+            if (page.resumeAfter() == null) {
+                return out;
+            }
+            after = page.resumeAfter();
+        }
+    }
+
+    /** Names up to where every node's page is complete, and where to go on (null: nothing more). */
+    private record MergedPage(List<NeedleRecord> records, String resumeAfter) {
+    }
+
+    private MergedPage mergedPage(NeedleKind kind, String bucket, String prefix, String after, int limit) {
+        List<CompletableFuture<List<NeedleRecord>>> pages = new ArrayList<>();
+        for (RingNode node : ring.members()) {
+            pages.add(CompletableFuture.supplyAsync(
+                    () -> nodes.apply(node).list(kind, bucket, prefix, after, limit, true), executor));
+        }
+        TreeMap<byte[], NeedleRecord> merged = new TreeMap<>(Arrays::compareUnsigned);
+        int answered = 0;
+        RuntimeException last = null;
+        byte[] horizon = null;
+        String horizonName = null;
+        for (CompletableFuture<List<NeedleRecord>> page : pages) {
+            List<NeedleRecord> records;
+            try {
+                records = page.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                last = e instanceof RuntimeException r ? r : new StoreUnavailableException("listing failed", e);
+                continue;
+            }
+            answered++;
+            for (NeedleRecord r : records) {
+                merged.merge(r.key().name().getBytes(StandardCharsets.UTF_8), r,
+                        (a, b) -> version(a).compareTo(version(b)) >= 0 ? a : b);
+            }
+            // A full page ends where this node stopped: names past it may be missing from the merge.
+            if (records.size() >= limit) {
+                String endName = records.get(records.size() - 1).key().name();
+                byte[] end = endName.getBytes(StandardCharsets.UTF_8);
+                if (horizon == null || Arrays.compareUnsigned(end, horizon) < 0) {
+                    horizon = end;
+                    horizonName = endName;
+                }
+            }
+        }
+        if (answered == 0) {
+            throw last != null ? last : new StoreUnavailableException("no node answered the listing");
+        }
+        int nodesDown = ring.members().size() - answered;
+        if (nodesDown >= Math.min(levels.n(), ring.members().size())) {
+            throw new StoreUnavailableException(nodesDown + " nodes did not answer: the listing could miss names");
+        }
+        List<NeedleRecord> records = new ArrayList<>();
+        for (Map.Entry<byte[], NeedleRecord> e : merged.entrySet()) {
+            if (horizon != null && Arrays.compareUnsigned(e.getKey(), horizon) > 0) {
+                break;
+            }
+            records.add(e.getValue());
+        }
+        return new MergedPage(records, horizonName);
+    }
+
+    private void await(CountDownLatch decided) {
+        try {
+            if (!decided.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.fine("quorum not decided within " + timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for replicas");
+        }
+    }
+}

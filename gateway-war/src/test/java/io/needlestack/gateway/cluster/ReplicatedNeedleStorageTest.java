@@ -1,0 +1,205 @@
+package io.needlestack.gateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.needlestack.core.quorum.ConsistencyLevels;
+import io.needlestack.core.ring.Ring;
+import io.needlestack.core.ring.RingNode;
+import io.needlestack.gateway.object.NeedleStorage;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import io.needlestack.storage.store.NeedleWrite;
+import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.StoreUnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordination rules of replicated writes, reads and listings, over three in-memory replica
+ * stores (the real stores and the network are covered by the cluster integration tests).
+ */
+class ReplicatedNeedleStorageTest {
+
+    /** A replica: a map of records and bytes, which can be switched off like a dead node. */
+    static final class MemoryReplica implements NeedleStorage {
+        final Map<NeedleKey, NeedleRecord> records = new ConcurrentHashMap<>();
+        final Map<NeedleKey, byte[]> data = new ConcurrentHashMap<>();
+        volatile boolean down;
+
+        private void check() {
+            if (down) {
+                throw new StoreUnavailableException("node down");
+            }
+        }
+
+        @Override
+        public synchronized PutResult put(NeedleWrite w, InputStream in, long length, boolean keepOlder) {
+            check();
+            byte[] bytes;
+            try {
+                bytes = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            NeedleRecord old = records.get(w.key());
+            if (old != null && old.hlc() > w.hlc()) {
+                return new PutResult(old, false, List.of());
+            }
+            NeedleRecord r = new NeedleRecord(w.key(), w.hlc(), w.versionId(), w.tombstone(), w.metadata(), length,
+                    Integer.toHexString(java.util.Arrays.hashCode(bytes)), 0, 0, 0, length);
+            records.put(w.key(), r);
+            data.put(w.key(), bytes);
+            return new PutResult(r, true, old == null ? List.of() : List.of(old));
+        }
+
+        @Override
+        public Optional<NeedleRecord> head(NeedleKey key) {
+            check();
+            return Optional.ofNullable(records.get(key));
+        }
+
+        @Override
+        public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
+            return head(key).filter(r -> r.versionId().equals(versionId));
+        }
+
+        @Override
+        public InputStream open(NeedleRecord record, long from, long length) {
+            check();
+            return new ByteArrayInputStream(data.get(record.key()), (int) from, (int) length);
+        }
+
+        @Override
+        public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
+                                       boolean tombstones) {
+            check();
+            return records.values().stream().filter(r -> r.key().kind() == kind && r.key().bucket().equals(bucket))
+                    .filter(r -> r.key().name().startsWith(prefix))
+                    .filter(r -> startAfter == null || r.key().name().compareTo(startAfter) > 0)
+                    .filter(r -> tombstones || !r.tombstone())
+                    .sorted(java.util.Comparator.comparing(r -> r.key().name())).limit(limit).toList();
+        }
+    }
+
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final Map<String, MemoryReplica> replicas = Map.of("a", new MemoryReplica(), "b", new MemoryReplica(),
+            "c", new MemoryReplica());
+    private final Ring ring = new Ring(1, 3, 32, List.of(RingNode.of("a", "http://a"), RingNode.of("b", "http://b"),
+            RingNode.of("c", "http://c")));
+    private final LongAdder degraded = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+
+    @TempDir
+    Path spoolDir;
+
+    @AfterEach
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private ReplicatedNeedleStorage storage(int w, int r) {
+        return new ReplicatedNeedleStorage(ring, new ConsistencyLevels(3, w, r, w), n -> replicas.get(n.id()), executor,
+                Duration.ofSeconds(5), new PayloadSpool(spoolDir, 16), degraded, failed);
+    }
+
+    private static NeedleWrite write(String key, long hlc) {
+        return new NeedleWrite(NeedleKey.object("b", key), hlc, "v" + hlc, false, Map.of());
+    }
+
+    private static InputStream bytes(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writesReachEveryReplicaAndSurviveOneNodeDown() {
+        ReplicatedNeedleStorage s = storage(2, 2);
+        s.put(write("k", 10), bytes("hello world, spooled to a file"), 30, false);
+        replicas.values().forEach(r -> assertTrue(r.records.containsKey(NeedleKey.object("b", "k"))));
+        replicas.get("c").down = true;
+        s.put(write("k", 11), bytes("second"), 6, false);
+        assertEquals(11, s.head(NeedleKey.object("b", "k")).orElseThrow().hlc());
+        assertEquals(1, failed.sum());
+    }
+
+    @Test
+    void twoNodesDownRefusesAWriteOfWTwo() {
+        replicas.get("b").down = true;
+        replicas.get("c").down = true;
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                () -> storage(2, 2).put(write("k", 10), bytes("x"), 1, false));
+        assertTrue(e.retryable());
+        assertTrue(e.getMessage().contains("1 of 2"), e.getMessage());
+    }
+
+    @Test
+    void readsTheNewestAnswerCountsDegradedReadsAndRepairsStaleReplicas() throws Exception {
+        ReplicatedNeedleStorage s = storage(2, 2);
+        s.put(write("k", 10), bytes("old"), 3, false);
+        replicas.get("c").down = true;
+        s.put(write("k", 20), bytes("new"), 3, false);
+        replicas.get("c").down = false;
+        NeedleRecord newest = s.head(NeedleKey.object("b", "k")).orElseThrow();
+        assertEquals(20, newest.hlc());
+        try (InputStream in = s.open(newest, 0, 3)) {
+            assertArrayEquals("new".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
+        }
+        // Read repair runs in the background: node c catches up.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (replicas.get("c").records.get(NeedleKey.object("b", "k")).hlc() != 20 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(20, replicas.get("c").records.get(NeedleKey.object("b", "k")).hlc());
+
+        replicas.get("b").down = true;
+        replicas.get("c").down = true;
+        assertEquals(20, s.head(NeedleKey.object("b", "k")).orElseThrow().hlc(), "one replica still answers");
+        assertTrue(degraded.sum() >= 1);
+    }
+
+    @Test
+    void listingsMergeDeduplicateAndHideDeletesSeenByOneNode() {
+        ReplicatedNeedleStorage s = storage(2, 2);
+        for (int i = 0; i < 50; i++) {
+            s.put(write(String.format("k%02d", i), 10), bytes("x"), 1, false);
+        }
+        replicas.get("a").down = true;
+        s.put(new NeedleWrite(NeedleKey.object("b", "k07"), 30, "v30", true, Map.of()), InputStream.nullInputStream(),
+                0, false);
+        replicas.get("a").down = false;
+        List<String> names = new ArrayList<>();
+        String after = null;
+        while (true) {
+            List<NeedleRecord> page = s.list(NeedleKind.OBJECT, "b", "", after, 7, false);
+            page.forEach(r -> names.add(r.key().name()));
+            if (page.size() < 7) {
+                break;
+            }
+            after = page.get(page.size() - 1).key().name();
+        }
+        assertEquals(49, names.size());
+        assertFalse(names.contains("k07"));
+        assertEquals(names.stream().sorted().toList(), names);
+        assertEquals(names.stream().distinct().count(), names.size());
+    }
+}
