@@ -2,7 +2,9 @@ package io.needlestack.gateway.node;
 
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
+import io.needlestack.gateway.cluster.RoutedNeedleStorage;
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,6 +18,8 @@ public class MetricsEndpoint {
 
     @EJB
     private StorageService storage;
+    @Inject
+    RoutedNeedleStorage routed;
 
     /** The counters. */
     @GET
@@ -30,6 +34,10 @@ public class MetricsEndpoint {
         gauge(b, "needlestack_store_bytes", "gauge", "Bytes in container files.", s.liveBytes());
         gauge(b, "needlestack_store_free_bytes", "gauge", "Usable bytes left on the data file system.", s.freeBytes());
         gauge(b, "needlestack_store_writable", "gauge", "1 while the store accepts writes.", s.writable() ? 1 : 0);
+        gauge(b, "needlestack_degraded_reads_total", "counter", "Reads answered by fewer than R replicas.",
+                routed.degradedReads());
+        gauge(b, "needlestack_failed_replica_writes_total", "counter", "Replica writes that failed (to be repaired).",
+                routed.failedReplicaWrites());
         Runtime rt = Runtime.getRuntime();
         gauge(b, "needlestack_jvm_heap_used_bytes", "gauge", "Heap in use.", rt.totalMemory() - rt.freeMemory());
         gauge(b, "needlestack_jvm_heap_max_bytes", "gauge", "Maximum heap.", rt.maxMemory());
