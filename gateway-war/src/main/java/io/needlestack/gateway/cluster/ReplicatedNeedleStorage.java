@@ -57,6 +57,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     private final PayloadSpool spool;
     private final LongAdder degradedReads;
     private final LongAdder failedReplicaWrites;
+    private final RepairQueue repairs;
 
     /**
      * @param ring                the current ring
@@ -67,10 +68,11 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
      * @param spool               where a payload waits while it goes out to several replicas
      * @param degradedReads       counts reads answered by fewer than R replicas
      * @param failedReplicaWrites counts replica writes that failed (to be repaired)
+     * @param repairs             where failed replica writes are queued, durably, before the answer
      */
     public ReplicatedNeedleStorage(Ring ring, ConsistencyLevels levels, Function<RingNode, NeedleStorage> nodes,
                                    ExecutorService executor, Duration timeout, PayloadSpool spool,
-                                   LongAdder degradedReads, LongAdder failedReplicaWrites) {
+                                   LongAdder degradedReads, LongAdder failedReplicaWrites, RepairQueue repairs) {
         this.ring = ring;
         this.levels = levels;
         this.nodes = nodes;
@@ -79,6 +81,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         this.spool = spool;
         this.degradedReads = degradedReads;
         this.failedReplicaWrites = failedReplicaWrites;
+        this.repairs = repairs;
     }
 
     private List<RingNode> replicas(NeedleKey key) {
@@ -107,6 +110,10 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                         RuntimeException re = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
                         lastFailure.set(re);
                         failedReplicaWrites.increment();
+                        if (!(e instanceof NeedleStoreException n) || n.retryable()) {
+                            // Queued (fsynced) before the client can be answered: the replica catches up later.
+                            repairs.add(node.id(), write.key(), write.hlc(), write.versionId(), write.tombstone());
+                        }
                         tracker.failure(node.id(), !(e instanceof NeedleStoreException n) || n.retryable());
                         LOG.log(Level.FINE, "replica write to " + node.id() + " failed", e);
                     }

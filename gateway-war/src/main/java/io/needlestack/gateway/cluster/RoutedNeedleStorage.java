@@ -14,19 +14,28 @@ import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleWrite;
 import io.needlestack.storage.store.PutResult;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The {@link NeedleStorage} the object layer uses: this node's own store while there is no ring
@@ -36,12 +45,16 @@ import java.util.concurrent.atomic.LongAdder;
 @ApplicationScoped
 public class RoutedNeedleStorage implements NeedleStorage {
 
+    private static final Logger LOG = Logger.getLogger(RoutedNeedleStorage.class.getName());
+
     @Inject
     LocalNeedleStorage local;
     @Inject
     RingView view;
     @Resource
     ManagedExecutorService executor;
+    @Resource
+    ManagedScheduledExecutorService scheduler;
 
     private final Map<String, InternalNeedleClient> clients = new ConcurrentHashMap<>();
     private final LongAdder degradedReads = new LongAdder();
@@ -51,6 +64,8 @@ public class RoutedNeedleStorage implements NeedleStorage {
     private HttpClient http;
     private PayloadSpool spool;
     private Duration timeout;
+    private RepairQueue repairs;
+    private ScheduledFuture<?> repairer;
 
     @PostConstruct
     void init() {
@@ -60,6 +75,96 @@ public class RoutedNeedleStorage implements NeedleStorage {
         http = InternalNeedleClient.httpClient(Duration.ofSeconds(2));
         spool = new PayloadSpool(config.dataDirectory().resolve("gateway").resolve("spool"), 1 << 20);
         timeout = Duration.ofMillis(config.getLong("needlestack.replica.timeout.ms", 8_000));
+        repairs = new RepairQueue(config.dataDirectory().resolve("gateway").resolve("repair"));
+        repairer = scheduler.scheduleWithFixedDelay(this::drainRepairs, 2, 2, TimeUnit.SECONDS);
+    }
+
+    /** Started with the application, so a queue left by a crash drains without waiting for traffic. */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // Touching the bean runs @PostConstruct.
+        repairs.depth();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (repairer != null) {
+            repairer.cancel(false);
+        }
+    }
+
+    /** Entries of the repair queue waiting to be delivered. */
+    public long repairQueueDepth() {
+        return repairs.depth();
+    }
+
+    /**
+     * Delivers due repairs: the missed version is copied from a replica that holds it; an entry
+     * whose version was meanwhile replaced by a newer one, or whose target left the ring, is done.
+     */
+    void drainRepairs() {
+        Optional<Ring> ring = view.ring();
+        if (ring.isEmpty() || repairs.depth() == 0) {
+            return;
+        }
+        Instant now = Instant.now();
+        for (RepairQueue.Entry e : repairs.due(now, 256)) {
+            Optional<RingNode> target = ring.get().member(e.target());
+            if (target.isEmpty()) {
+                repairs.done(e);
+                continue;
+            }
+            try {
+                if (deliver(ring.get(), target.get(), e)) {
+                    repairs.done(e);
+                } else {
+                    repairs.retryLater(e, now);
+                }
+            } catch (RuntimeException x) {
+                LOG.log(Level.FINE, "repair of " + e.key().name() + " on " + e.target() + " not yet possible", x);
+                repairs.retryLater(e, now);
+            }
+        }
+    }
+
+    private boolean deliver(Ring ring, RingNode target, RepairQueue.Entry e) {
+        NeedleStorage to = node(target);
+        Optional<NeedleRecord> there = to.head(e.key());
+        if (there.isPresent() && there.get().hlc() >= e.hlc()) {
+            return true;
+        }
+        if (e.tombstone()) {
+            to.put(new NeedleWrite(e.key(), e.hlc(), e.versionId(), true, null), InputStream.nullInputStream(), 0, false);
+            return true;
+        }
+        for (RingNode source : ring.members()) {
+            if (source.id().equals(target.id())) {
+                continue;
+            }
+            try {
+                NeedleStorage from = node(source);
+                Optional<NeedleRecord> held = from.head(e.key());
+                if (held.isEmpty()) {
+                    continue;
+                }
+                NeedleRecord r = held.get();
+                if (r.hlc() > e.hlc()) {
+                    // Replaced by a newer write, which carries its own repair if it missed the target.
+                    return true;
+                }
+                if (r.hlc() == e.hlc() && r.versionId().equals(e.versionId())) {
+                    try (InputStream in = from.open(r, 0, r.dataLength())) {
+                        to.put(new NeedleWrite(r.key(), r.hlc(), r.versionId(), r.tombstone(), r.metadata()), in,
+                                r.dataLength(), false);
+                    } catch (java.io.IOException x) {
+                        throw new java.io.UncheckedIOException(x);
+                    }
+                    return true;
+                }
+            } catch (RuntimeException x) {
+                LOG.log(Level.FINE, "repair source " + source.id() + " unavailable", x);
+            }
+        }
+        return false;
     }
 
     /** Reads answered by fewer than R replicas since start. */
@@ -78,7 +183,7 @@ public class RoutedNeedleStorage implements NeedleStorage {
             return local;
         }
         return new ReplicatedNeedleStorage(ring.get(), view.levels(), this::node, executor, timeout, spool,
-                degradedReads, failedReplicaWrites);
+                degradedReads, failedReplicaWrites, repairs);
     }
 
     private NeedleStorage node(RingNode node) {

@@ -38,6 +38,8 @@ public class MetricsEndpoint {
                 routed.degradedReads());
         gauge(b, "needlestack_failed_replica_writes_total", "counter", "Replica writes that failed (to be repaired).",
                 routed.failedReplicaWrites());
+        gauge(b, "needlestack_repair_queue_depth", "gauge", "Replica writes waiting in this node's repair queue.",
+                routed.repairQueueDepth());
         Runtime rt = Runtime.getRuntime();
         gauge(b, "needlestack_jvm_heap_used_bytes", "gauge", "Heap in use.", rt.totalMemory() - rt.freeMemory());
         gauge(b, "needlestack_jvm_heap_max_bytes", "gauge", "Maximum heap.", rt.maxMemory());

@@ -120,7 +120,8 @@ class ReplicatedNeedleStorageTest {
 
     private ReplicatedNeedleStorage storage(int w, int r) {
         return new ReplicatedNeedleStorage(ring, new ConsistencyLevels(3, w, r, w), n -> replicas.get(n.id()), executor,
-                Duration.ofSeconds(5), new PayloadSpool(spoolDir, 16), degraded, failed);
+                Duration.ofSeconds(5), new PayloadSpool(spoolDir, 16), degraded, failed,
+                new RepairQueue(spoolDir.resolve("repair")));
     }
 
     private static NeedleWrite write(String key, long hlc) {
@@ -140,6 +141,11 @@ class ReplicatedNeedleStorageTest {
         s.put(write("k", 11), bytes("second"), 6, false);
         assertEquals(11, s.head(NeedleKey.object("b", "k")).orElseThrow().hlc());
         assertEquals(1, failed.sum());
+        RepairQueue queue = new RepairQueue(spoolDir.resolve("repair"));
+        assertEquals(1, queue.depth(), "the missed write is queued for node c, durably (a new queue reads it)");
+        RepairQueue.Entry e = queue.due(java.time.Instant.now(), 10).get(0);
+        assertEquals("c", e.target());
+        assertEquals(11, e.hlc());
     }
 
     @Test

@@ -1,0 +1,152 @@
+package io.needlestack.gateway.cluster;
+
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The coordinator's durable repair queue (hinted hand-off): one entry per replica write or
+ * delete that failed, kept as a small file under the node's data directory (so a gateway-only
+ * node keeps its own too), fsynced before the client is answered, and removed only once the
+ * replica holds that version. An entry names the needle and version, not its bytes: the repairer
+ * copies the version from a replica that acknowledged it.
+ */
+public final class RepairQueue {
+
+    /** One pending repair. */
+    public record Entry(Path file, String target, NeedleKey key, long hlc, String versionId, boolean tombstone,
+                        int attempts, Instant notBefore) {
+    }
+
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final Path directory;
+    private final AtomicLong depth = new AtomicLong();
+
+    /** @param directory where entries are kept (created if missing) */
+    public RepairQueue(Path directory) {
+        this.directory = directory;
+        try {
+            Files.createDirectories(directory);
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(directory, "*.json")) {
+                for (Path ignored : s) {
+                    depth.incrementAndGet();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the repair queue in " + directory, e);
+        }
+    }
+
+    /** Entries waiting. */
+    public long depth() {
+        return depth.get();
+    }
+
+    /** Records that {@code target} missed a write; durable when this returns. */
+    public void add(String target, NeedleKey key, long hlc, String versionId, boolean tombstone) {
+        Path file = directory.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + ".json");
+        write(file, new Entry(file, target, key, hlc, versionId, tombstone, 0, Instant.EPOCH));
+        depth.incrementAndGet();
+    }
+
+    /** Entries due now, oldest first, at most {@code limit}. */
+    public List<Entry> due(Instant now, int limit) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(directory, "*.json")) {
+            s.forEach(files::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        files.sort(null);
+        List<Entry> out = new ArrayList<>();
+        for (Path f : files) {
+            Entry e = read(f);
+            if (e != null && !e.notBefore().isAfter(now)) {
+                out.add(e);
+                if (out.size() == limit) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The repair landed: the entry goes. */
+    public void done(Entry e) {
+        try {
+            if (Files.deleteIfExists(e.file())) {
+                depth.decrementAndGet();
+            }
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    /** The repair failed again: retried later, with exponential back-off up to a minute. */
+    public void retryLater(Entry e, Instant now) {
+        long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(e.attempts(), 6));
+        write(e.file(), new Entry(e.file(), e.target(), e.key(), e.hlc(), e.versionId(), e.tombstone(),
+                e.attempts() + 1, now.plusSeconds(seconds)));
+    }
+
+    private void write(Path file, Entry e) {
+        String json = Json.createObjectBuilder()
+                .add("target", e.target()).add("kind", e.key().kind().name()).add("bucket", e.key().bucket())
+                .add("name", e.key().name()).add("hlc", e.hlc()).add("versionId", e.versionId())
+                .add("tombstone", e.tombstone()).add("attempts", e.attempts())
+                .add("notBefore", e.notBefore().toString()).build().toString();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException x) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (IOException x) {
+            throw new UncheckedIOException("cannot write repair entry " + file, x);
+        }
+    }
+
+    private static Entry read(Path f) {
+        try {
+            JsonObject o;
+            try (var r = Json.createReader(new StringReader(Files.readString(f, StandardCharsets.UTF_8)))) {
+                o = r.readObject();
+            }
+            return new Entry(f, o.getString("target"),
+                    new NeedleKey(NeedleKind.valueOf(o.getString("kind")), o.getString("bucket"), o.getString("name")),
+                    o.getJsonNumber("hlc").longValue(), o.getString("versionId"), o.getBoolean("tombstone"),
+                    o.getInt("attempts"), Instant.parse(o.getString("notBefore")));
+        } catch (IOException | RuntimeException e) {
+            return null; // removed meanwhile, or a torn write from a crash: the next write replaces it
+        }
+    }
+}
