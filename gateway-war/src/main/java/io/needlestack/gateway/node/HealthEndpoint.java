@@ -1,9 +1,11 @@
 package io.needlestack.gateway.node;
 
 import io.needlestack.core.config.NodeConfig;
+import io.needlestack.gateway.cluster.RingView;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +24,8 @@ public class HealthEndpoint {
 
     @EJB
     private StorageService storage;
+    @Inject
+    RingView ring;
 
     /** The node's status. */
     @GET
@@ -32,8 +36,11 @@ public class HealthEndpoint {
                 .sorted().collect(Collectors.joining(","));
         try {
             StoreStats s = storage.stats();
+            String placement = ring.ring().map(r -> "{\"version\":" + r.version() + ",\"members\":" + r.members().size()
+                    + ",\"checksum\":\"" + r.checksumHex() + "\"}").orElse("null");
             return Response.ok("{\"status\":\"UP\",\"roles\":[" + roles + "],\"store\":{\"writable\":" + s.writable()
-                    + ",\"freeBytes\":" + s.freeBytes() + ",\"containers\":" + s.containers() + "}}").build();
+                    + ",\"freeBytes\":" + s.freeBytes() + ",\"containers\":" + s.containers() + "},\"ring\":" + placement
+                    + ",\"consistency\":\"" + ring.levels() + "\"}").build();
         } catch (RuntimeException e) {
             return Response.status(503).entity("{\"status\":\"DOWN\",\"roles\":[" + roles + "],\"reason\":\""
                     + e.getClass().getSimpleName() + "\"}").build();
