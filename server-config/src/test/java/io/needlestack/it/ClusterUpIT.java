@@ -33,8 +33,7 @@ import org.junit.jupiter.api.Timeout;
 class ClusterUpIT {
 
     private static final int NODES = 2;
-    private static final Duration SCRIPT_BOUND = Duration.ofMinutes(8);
-
+    
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
@@ -42,75 +41,75 @@ class ClusterUpIT {
     void clusterUpFormsOneClusterRestartsANodeFromItsDataDirectoryAndGoesDown() throws Exception {
         assumeTrue(NodeProcess.adapterPresent(),
                 "needle-rar has no adapter implementation yet: the gateway cannot deploy");
-        int port = freeBasePort();
+        int port = LocalCluster.freeBasePort(NODES);
         Path dir = NodeProcess.workDirectory().resolve("cluster-" + port);
         Path n1 = dir.resolve("n1");
         Path n2 = dir.resolve("n2");
         try {
             long t0 = System.nanoTime();
-            Result up = script("cluster", "up", "--nodes", Integer.toString(NODES), "--data", dir.toString(),
+            LocalCluster.Result up = LocalCluster.script("cluster", "up", "--nodes", Integer.toString(NODES), "--data", dir.toString(),
                     "--port", Integer.toString(port), "--wait", "240");
             System.out.printf("cluster up --nodes %d: %.1f s%n", NODES, (System.nanoTime() - t0) / 1e9);
-            assertEquals(0, up.exit, up.output);
-            assertTrue(up.output.contains("http://127.0.0.1:" + port), up.output);
-            assertTrue(up.output.contains("http://127.0.0.1:" + (port + 1)), up.output);
+            assertEquals(0, up.exit(), up.output());
+            assertTrue(up.output().contains("http://127.0.0.1:" + port), up.output());
+            assertTrue(up.output().contains("http://127.0.0.1:" + (port + 1)), up.output());
 
             assertEquals(200, health(port));
             assertEquals(200, health(port + 1));
 
             // One data grid: Payara Micro logs its Hazelcast membership as "Data Grid State ... DG
             // Size: K" (Hazelcast's own "Members {size:K" lines are not logged by Payara Micro).
-            String name = conf(dir.resolve("cluster.conf")).getProperty("cluster_name");
+            String name = LocalCluster.conf(dir.resolve("cluster.conf")).getProperty("cluster_name");
             assertTrue(name.startsWith("needlestack-"), name);
-            assertTrue(formedGridOfTwo(n1, name), "n1 never saw a data grid of 2:\n" + tail(n1));
-            assertTrue(formedGridOfTwo(n2, name), "n2 never saw a data grid of 2:\n" + tail(n2));
+            assertTrue(formedGridOfTwo(n1, name), "n1 never saw a data grid of 2:\n" + LocalCluster.tail(n1));
+            assertTrue(formedGridOfTwo(n2, name), "n2 never saw a data grid of 2:\n" + LocalCluster.tail(n2));
 
             // The same root credentials on both nodes; only n1 runs the manager without --db.
             assertEquals(Files.readString(n1.resolve("root.credentials")), Files.readString(n2.resolve("root.credentials")));
             assertEquals(Files.readString(n1.resolve("cluster.secret")), Files.readString(n2.resolve("cluster.secret")));
-            assertEquals("gateway,storage,manager", conf(n1.resolve("node.conf")).getProperty("roles"));
-            assertEquals("gateway,storage", conf(n2.resolve("node.conf")).getProperty("roles"));
+            assertEquals("gateway,storage,manager", LocalCluster.conf(n1.resolve("node.conf")).getProperty("roles"));
+            assertEquals("gateway,storage", LocalCluster.conf(n2.resolve("node.conf")).getProperty("roles"));
             assertNotEquals(Files.readString(n1.resolve("node.id")), Files.readString(n2.resolve("node.id")));
 
-            String status = script("cluster", "status", "--data", dir.toString(), "--json").output;
-            assertEquals(2, count(status, "\"alive\":true"), status);
-            assertEquals(0, count(status, "\"alive\":false"), status);
+            String status = LocalCluster.script("cluster", "status", "--data", dir.toString(), "--json").output();
+            assertEquals(2, LocalCluster.count(status, "\"alive\":true"), status);
+            assertEquals(0, LocalCluster.count(status, "\"alive\":false"), status);
             assertTrue(status.contains("\"name\":\"n1\"") && status.contains("\"name\":\"n2\""), status);
-            assertEquals(2, count(status, "\"status\":200"), status);
+            assertEquals(2, LocalCluster.count(status, "\"status\":200"), status);
 
             // n2 restarts from its data directory alone: same port, id, roles and cluster.
-            long oldPid = pid(n2);
+            long oldPid = LocalCluster.pid(n2);
             String id = Files.readString(n2.resolve("node.id"));
-            Result stop = script("stop", "--data", n2.toString());
-            assertEquals(0, stop.exit, stop.output);
-            assertFalse(alive(oldPid), "n2 still running after stop");
+            LocalCluster.Result stop = LocalCluster.script("stop", "--data", n2.toString());
+            assertEquals(0, stop.exit(), stop.output());
+            assertFalse(LocalCluster.alive(oldPid), "n2 still running after stop");
             t0 = System.nanoTime();
-            Result start = script("start", "--data", n2.toString(), "--wait", "240");
+            LocalCluster.Result start = LocalCluster.script("start", "--data", n2.toString(), "--wait", "240");
             System.out.printf("start --data n2 (restart): %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            assertEquals(0, start.exit, start.output);
-            assertTrue(start.output.contains("http://127.0.0.1:" + (port + 1)), start.output);
+            assertEquals(0, start.exit(), start.output());
+            assertTrue(start.output().contains("http://127.0.0.1:" + (port + 1)), start.output());
             assertEquals(200, health(port + 1));
-            assertNotEquals(oldPid, pid(n2));
+            assertNotEquals(oldPid, LocalCluster.pid(n2));
             assertEquals(id, Files.readString(n2.resolve("node.id")));
-            assertTrue(formedGridOfTwo(n2, name), "restarted n2 did not rejoin:\n" + tail(n2));
+            assertTrue(formedGridOfTwo(n2, name), "restarted n2 did not rejoin:\n" + LocalCluster.tail(n2));
             assertTrue(Files.readString(n2.resolve("node.cmd")).contains("-Dneedlestack.node.id=" + id.trim()));
 
             // N is fixed at creation.
-            Result otherN = script("cluster", "up", "--nodes", "2", "--data", dir.toString(),
+            LocalCluster.Result otherN = LocalCluster.script("cluster", "up", "--nodes", "2", "--data", dir.toString(),
                     "--port", Integer.toString(port), "--consistency", "2,1,1,1");
-            assertNotEquals(0, otherN.exit);
-            assertTrue(otherN.output.contains("N can never change"), otherN.output);
+            assertNotEquals(0, otherN.exit());
+            assertTrue(otherN.output().contains("N can never change"), otherN.output());
 
-            List<Long> pids = List.of(pid(n1), pid(n2));
-            Result down = script("cluster", "down", "--data", dir.toString());
-            assertEquals(0, down.exit, down.output);
+            List<Long> pids = List.of(LocalCluster.pid(n1), LocalCluster.pid(n2));
+            LocalCluster.Result down = LocalCluster.script("cluster", "down", "--data", dir.toString());
+            assertEquals(0, down.exit(), down.output());
             for (long pid : pids) {
-                assertFalse(alive(pid), "pid " + pid + " still running after cluster down");
+                assertFalse(LocalCluster.alive(pid), "pid " + pid + " still running after cluster down");
             }
             assertFalse(Files.exists(n1.resolve("node.pid")));
             assertFalse(Files.exists(n2.resolve("node.pid")));
-            String after = script("cluster", "status", "--data", dir.toString(), "--json").output;
-            assertEquals(2, count(after, "\"alive\":false"), after);
+            String after = LocalCluster.script("cluster", "status", "--data", dir.toString(), "--json").output();
+            assertEquals(2, LocalCluster.count(after, "\"alive\":false"), after);
         } finally {
             killLeftovers(n1, n2);
         }
@@ -126,89 +125,13 @@ class ClusterUpIT {
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** A base port P with P, P+1 (HTTP), P+1000, P+1001 (Hazelcast), P+2000, P+2001 (internal) free. */
-    private static int freeBasePort() {
-        for (int attempt = 0; attempt < 500; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
-            boolean free = true;
-            for (int i = 0; i < NODES && free; i++) {
-                free = NodeProcess.bindable(p + i) && NodeProcess.bindable(p + 1000 + i)
-                        && NodeProcess.bindable(p + 2000 + i);
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port range found");
-    }
-
-    private record Result(int exit, String output) {
-    }
-
-    private static Result script(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", NodeProcess.script().toString()));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile("needlestack-cluster", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().put("NEEDLESTACK_DIST", NodeProcess.dist().toString());
-            pb.environment().put("NEEDLESTACK_NO_BUILD", "1");
-            pb.environment().put("NEEDLESTACK_JAVA_OPTS",
-                    System.getProperty("needlestack.it.java.opts", "-XX:TieredStopAtLevel=1"));
-            pb.environment().remove("NEEDLESTACK_ROOT_ACCESS_KEY");
-            pb.environment().remove("NEEDLESTACK_ROOT_SECRET_KEY");
-            Process p = pb.start();
-            if (!p.waitFor(SCRIPT_BOUND.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", args) + " did not return in " + SCRIPT_BOUND
-                        + ":\n" + Files.readString(out));
-            }
-            return new Result(p.exitValue(), Files.readString(out));
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    private static Properties conf(Path file) throws IOException {
-        Properties p = new Properties();
-        try (var in = Files.newInputStream(file)) {
-            p.load(in);
-        }
-        return p;
-    }
-
-    private static long pid(Path node) throws IOException {
-        return Long.parseLong(Files.readString(node.resolve("node.pid")).trim());
-    }
-
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    private static int count(String s, String what) {
-        Matcher m = Pattern.compile(Pattern.quote(what)).matcher(s);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    private static String tail(Path node) {
-        try {
-            List<String> lines = Files.readAllLines(node.resolve("node.log"), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
 
     /** A failed assertion must not leave nodes running: kill -9 whatever a pid file still names. */
     private static void killLeftovers(Path... nodes) {
         for (Path node : nodes) {
             try {
                 if (Files.isRegularFile(node.resolve("node.pid"))) {
-                    ProcessHandle.of(pid(node)).ifPresent(h -> {
+                    ProcessHandle.of(LocalCluster.pid(node)).ifPresent(h -> {
                         h.destroyForcibly();
                         h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
                     });

@@ -1,0 +1,106 @@
+package io.needlestack.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs {@code bin/needlestack} the way an operator does ({@code cluster up}, {@code start},
+ * {@code stop}, ...) for the cluster tests, with bounded waits, and reads what it leaves in the
+ * data directories.
+ */
+public final class LocalCluster {
+
+    /** Bound on one script call. */
+    public static final Duration SCRIPT_BOUND = Duration.ofMinutes(8);
+
+    private LocalCluster() {
+    }
+
+    /** A base port P with P, P+1 (HTTP), P+1000, P+1001 (Hazelcast), P+2000, P+2001 (internal) free. */
+    public static int freeBasePort(int nodes) {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
+            boolean free = true;
+            for (int i = 0; i < nodes && free; i++) {
+                free = NodeProcess.bindable(p + i) && NodeProcess.bindable(p + 1000 + i)
+                        && NodeProcess.bindable(p + 2000 + i);
+            }
+            if (free) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no free port range found");
+    }
+
+    public record Result(int exit, String output) {
+    }
+
+    public static Result script(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", NodeProcess.script().toString()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("needlestack-cluster", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().put("NEEDLESTACK_DIST", NodeProcess.dist().toString());
+            pb.environment().put("NEEDLESTACK_NO_BUILD", "1");
+            pb.environment().put("NEEDLESTACK_JAVA_OPTS",
+                    System.getProperty("needlestack.it.java.opts", "-XX:TieredStopAtLevel=1"));
+            pb.environment().remove("NEEDLESTACK_ROOT_ACCESS_KEY");
+            pb.environment().remove("NEEDLESTACK_ROOT_SECRET_KEY");
+            Process p = pb.start();
+            if (!p.waitFor(SCRIPT_BOUND.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(String.join(" ", args) + " did not return in " + SCRIPT_BOUND
+                        + ":\n" + Files.readString(out));
+            }
+            return new Result(p.exitValue(), Files.readString(out));
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    public static Properties conf(Path file) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(file)) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    public static long pid(Path node) throws IOException {
+        return Long.parseLong(Files.readString(node.resolve("node.pid")).trim());
+    }
+
+    public static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    public static int count(String s, String what) {
+        Matcher m = Pattern.compile(Pattern.quote(what)).matcher(s);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    public static String tail(Path node) {
+        try {
+            List<String> lines = Files.readAllLines(node.resolve("node.log"), StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+}

@@ -1,0 +1,269 @@
+package io.needlestack.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.needlestack.core.internal.ClusterSecret;
+import io.needlestack.gateway.internal.InternalNeedleClient;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Replication on a real three-node cluster (N=3, W=2, R=1, D=2) started with
+ * {@code needlestack cluster up}, with real {@code kill -9}s: acknowledged writes survive a node's
+ * death and reach it through the repair queue once it is back; two nodes down refuse writes with
+ * 503 quickly while reads go on; a key deleted while a node was down does not come back.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationIT {
+
+    private static final int NODES = 3;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private Path dir;
+    private int port;
+    private final S3Client[] s3 = new S3Client[NODES];
+    private final Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void up() throws Exception {
+        assumeTrue(NodeProcess.adapterPresent(), "needle-rar has no adapter implementation yet");
+        port = LocalCluster.freeBasePort(NODES);
+        dir = NodeProcess.workDirectory().resolve("replication-" + port);
+        LocalCluster.Result up = LocalCluster.script("cluster", "up", "--nodes", Integer.toString(NODES), "--data",
+                dir.toString(), "--port", Integer.toString(port), "--consistency", "3,2,1,2", "--wait", "240");
+        assertEquals(0, up.exit(), up.output());
+        if (!waitForRing(Duration.ofSeconds(20))) {
+            // cluster up attaches the nodes itself; needlestack-adm start is the operator's way.
+            runAdm("start");
+        }
+        assertTrue(waitForRing(Duration.ofSeconds(90)), "the nodes never placed by a ring of 3:\n" + health(0));
+        Properties creds = LocalCluster.conf(node(0).resolve("root.credentials"));
+        for (int i = 0; i < NODES; i++) {
+            s3[i] = S3Client.builder().endpointOverride(URI.create("http://127.0.0.1:" + (port + i)))
+                    .region(Region.US_EAST_1).forcePathStyle(true)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                            creds.getProperty("access_key"), creds.getProperty("secret_key"))))
+                    .overrideConfiguration(ClientOverrideConfiguration.builder().retryPolicy(RetryPolicy.none())
+                            .apiCallTimeout(Duration.ofSeconds(30)).build())
+                    .httpClientBuilder(ApacheHttpClient.builder()).build();
+        }
+        s3[0].createBucket(b -> b.bucket("repl"));
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        for (S3Client c : s3) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (dir != null) {
+            LocalCluster.script("cluster", "down", "--data", dir.toString());
+        }
+    }
+
+    @Test
+    @Order(1)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void acknowledgedWritesSurviveKill9AndTheNodeCatchesUpFromTheRepairQueue() throws Exception {
+        Random random = new Random(42);
+        int written = 0;
+        for (; written < 15; written++) {
+            putAcknowledged("k" + written, random);
+        }
+        kill9(2);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        for (; written < 45 && System.nanoTime() < deadline; written++) {
+            putAcknowledged("k" + written, random);
+        }
+        assertTrue(acknowledged.size() >= 40, "writes stopped with a node down: " + acknowledged.size());
+        for (Map.Entry<String, byte[]> e : acknowledged.entrySet()) {
+            for (int gw = 0; gw < 2; gw++) {
+                int g = gw;
+                assertArrayEquals(e.getValue(), s3[g].getObjectAsBytes(r -> r.bucket("repl").key(e.getKey())).asByteArray(),
+                        e.getKey() + " through n" + (g + 1));
+            }
+        }
+        assertTrue(repairQueue(0) > 0, "no repair was queued for the dead node");
+        start(2);
+        assertTrue(waitForEmptyRepairQueue(0, Duration.ofSeconds(120)), "repair queue of n1 never drained");
+        InternalNeedleClient n3 = internalClient(2);
+        for (Map.Entry<String, byte[]> e : acknowledged.entrySet()) {
+            Optional<NeedleRecord> r = n3.head(NeedleKey.object("repl", e.getKey()));
+            assertTrue(r.isPresent() && !r.get().tombstone(), e.getKey() + " missing on the restarted node");
+            assertEquals(md5(e.getValue()), r.get().md5Hex(), e.getKey() + " differs on the restarted node");
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void twoNodesDownRefuseWritesWith503QuicklyAndReadsGoOn() throws Exception {
+        putAcknowledged("before-outage", new Random(7));
+        kill9(1);
+        kill9(2);
+        long t0 = System.nanoTime();
+        S3Exception e = org.junit.jupiter.api.Assertions.assertThrows(S3Exception.class,
+                () -> s3[0].putObject(r -> r.bucket("repl").key("during-outage"), RequestBody.fromString("x")));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("PUT with 2 of 3 nodes down: %d %s after %.1f s%n", e.statusCode(),
+                e.awsErrorDetails().errorCode(), seconds);
+        assertEquals(503, e.statusCode());
+        assertTrue(seconds < 10, "the refusal took " + seconds + " s");
+        assertArrayEquals(acknowledged.get("before-outage"),
+                s3[0].getObjectAsBytes(r -> r.bucket("repl").key("before-outage")).asByteArray());
+        start(1);
+        start(2);
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aKeyDeletedWhileANodeWasDownDoesNotComeBack() throws Exception {
+        putAcknowledged("zombie", new Random(9));
+        kill9(2);
+        s3[0].deleteObject(r -> r.bucket("repl").key("zombie"));
+        start(2);
+        assertTrue(waitForEmptyRepairQueue(0, Duration.ofSeconds(120)), "repair queue of n1 never drained");
+        for (int gw = 0; gw < NODES; gw++) {
+            int g = gw;
+            org.junit.jupiter.api.Assertions.assertThrows(NoSuchKeyException.class,
+                    () -> s3[g].getObjectAsBytes(r -> r.bucket("repl").key("zombie")), "through n" + (g + 1));
+            List<String> keys = s3[g].listObjectsV2Paginator(r -> r.bucket("repl")).contents().stream()
+                    .map(o -> o.key()).toList();
+            assertFalse(keys.contains("zombie"), "listed through n" + (g + 1));
+            assertTrue(keys.containsAll(acknowledged.keySet().stream().filter(k -> !k.equals("zombie")).toList()),
+                    "a key is missing from the listing through n" + (g + 1));
+        }
+        acknowledged.remove("zombie");
+    }
+
+    private void putAcknowledged(String key, Random random) {
+        byte[] data = new byte[1024 + random.nextInt(64 * 1024)];
+        random.nextBytes(data);
+        s3[0].putObject(r -> r.bucket("repl").key(key), RequestBody.fromBytes(data));
+        acknowledged.put(key, data);
+    }
+
+    private Path node(int i) {
+        return dir.resolve("n" + (i + 1));
+    }
+
+    private void kill9(int i) throws Exception {
+        long pid = LocalCluster.pid(node(i));
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (LocalCluster.alive(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(LocalCluster.alive(pid), "n" + (i + 1) + " survived kill -9");
+    }
+
+    private void start(int i) throws Exception {
+        LocalCluster.Result r = LocalCluster.script("start", "--data", node(i).toString(), "--wait", "240");
+        assertEquals(0, r.exit(), r.output());
+    }
+
+    private void runAdm(String... verb) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("bash",
+                NodeProcess.script().resolveSibling("needlestack-adm").toString(), "--endpoint",
+                "http://127.0.0.1:" + port, "--data", node(0).toString()));
+        cmd.addAll(List.of(verb));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "needlestack-adm did not return");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
+    }
+
+    private String health(int i) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_health"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private boolean waitForRing(Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (int i = 0; i < NODES; i++) {
+                all &= health(i).contains("\"members\":" + NODES);
+            }
+            if (all) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private long repairQueue(int i) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^needlestack_repair_queue_depth (\\d+)$").matcher(metrics);
+        assertTrue(m.find(), metrics);
+        return Long.parseLong(m.group(1));
+    }
+
+    private boolean waitForEmptyRepairQueue(int i, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (repairQueue(i) == 0) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private InternalNeedleClient internalClient(int i) {
+        return new InternalNeedleClient(URI.create("http://127.0.0.1:" + (port + 2000 + i)),
+                ClusterSecret.auth(node(i)), InternalNeedleClient.httpClient(Duration.ofSeconds(3)), Duration.ofSeconds(10));
+    }
+
+    private static String md5(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+    }
+}
