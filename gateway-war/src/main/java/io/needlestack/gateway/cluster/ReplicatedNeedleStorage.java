@@ -93,6 +93,10 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
         List<RingNode> targets = replicas(write.key());
         int needed = Math.min(write.tombstone() ? levels.d() : levels.w(), targets.size());
+        if (targets.size() == 1) {
+            // One replica (a one-node ring): stream straight through, no spool copy, nothing to repair.
+            return nodes.apply(targets.get(0)).put(write, data, length, keepOlderVersions);
+        }
         try (PayloadSpool.Payload payload = spool.hold(write.tombstone() ? InputStream.nullInputStream() : data,
                 write.tombstone() ? 0 : length)) {
             QuorumTracker tracker = new QuorumTracker(targets.stream().map(RingNode::id).toList(), needed);
