@@ -158,6 +158,9 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     /** Asks every replica, waits for R answers (or all), returns the newest, repairs the stale. */
     private Optional<NeedleRecord> read(NeedleKey key, Function<RingNode, Optional<NeedleRecord>> ask) {
         List<RingNode> targets = replicas(key);
+        if (targets.size() == 1) {
+            return ask.apply(targets.get(0));
+        }
         int needed = Math.min(levels.r(), targets.size());
         Map<String, Optional<NeedleRecord>> answers = new java.util.concurrent.ConcurrentHashMap<>();
         CountDownLatch enough = new CountDownLatch(needed);
@@ -286,6 +289,10 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     }
 
     private MergedPage mergedPage(NeedleKind kind, String bucket, String prefix, String after, int limit) {
+        if (ring.members().size() == 1) {
+            List<NeedleRecord> page = nodes.apply(ring.members().get(0)).list(kind, bucket, prefix, after, limit, true);
+            return new MergedPage(page, page.size() >= limit ? page.get(page.size() - 1).key().name() : null);
+        }
         List<CompletableFuture<List<NeedleRecord>>> pages = new ArrayList<>();
         for (RingNode node : ring.members()) {
             pages.add(CompletableFuture.supplyAsync(
