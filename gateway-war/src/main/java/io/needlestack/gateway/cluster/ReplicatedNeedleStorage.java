@@ -240,8 +240,13 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
      */
     @Override
     public InputStream open(NeedleRecord record, long from, long length) {
+        List<RingNode> holders = replicas(record.key());
+        if (holders.size() == 1) {
+            // The record came from the only replica: its position is that replica's own.
+            return nodes.apply(holders.get(0)).open(record, from, length);
+        }
         RuntimeException last = null;
-        for (RingNode node : replicas(record.key())) {
+        for (RingNode node : holders) {
             try {
                 NeedleStorage store = nodes.apply(node);
                 Optional<NeedleRecord> own = store.head(record.key(), record.versionId());
