@@ -142,7 +142,7 @@ public class ClusterResource {
                 members.add(Json.createObjectBuilder().add("id", m.id()).add("endpoint", m.endpoint())
                         .add("rack", m.rack() == null ? "" : m.rack()).add("weight", m.weight())
                         .add("vnodes", ring.vnodeCount(m.id()))
-                        .add("ownership", share.getOrDefault(m.id(), 0.0)));
+                        .add("ownership", Math.round(share.getOrDefault(m.id(), 0.0) * 1e6) / 1e6));
             }
         }
         return Json.createObjectBuilder()
