@@ -42,6 +42,10 @@ import javax.sql.DataSource;
  *
  * <p>On start it (re)publishes what the database holds, and on every heartbeat round it
  * re-publishes when a live node reports a ring checksum other than the manager's.
+ *
+ * <p>A standalone node (all-in-one: {@code needlestack.cluster.members} names one member, the
+ * start script's default) starts its own ring, since there is nobody to wait for; a node of a
+ * cluster waits for {@code needlestack-adm start} ({@code cluster up} runs it).
  */
 @ApplicationScoped
 public class ClusterManager {
@@ -63,6 +67,7 @@ public class ClusterManager {
     private volatile RingStore.Stored state;
     private ScheduledFuture<?> round;
     private final AtomicLong republished = new AtomicLong();
+    private volatile boolean autostart;
 
     /**
      * A snapshot for status: each node's state, its reported checksum, and the live nodes whose
@@ -105,6 +110,9 @@ public class ClusterManager {
         LOG.info(() -> "cluster state: " + loaded.ring().map(r -> "ring v" + r.version() + " " + r.checksumHex()
                 + " (" + r.members().size() + " members)").orElse("no ring yet (needlestack-adm start)")
                 + ", consistency " + loaded.consistency().orElseThrow());
+        String members = config.get("needlestack.cluster.members", "");
+        autostart = !members.isBlank() && !members.contains(",");
+        autostart();
         if (scheduler != null) {
             round = scheduler.scheduleWithFixedDelay(this::heartbeatRound, NodeRecord.HEARTBEAT.toMillis(),
                     NodeRecord.HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -306,8 +314,25 @@ public class ClusterManager {
         return cluster.publishRing(s.ring().map(RingPublication::toText).orElse(null), consistency);
     }
 
+    /** The all-in-one's first start, as soon as its storage node is registered. */
+    private void autostart() {
+        if (!autostart || state == null || state.ring().isPresent()) {
+            return;
+        }
+        try {
+            RebalancePlan p = startCluster();
+            LOG.info(() -> "standalone node: started ring v" + p.next().version() + " by itself");
+        } catch (ClusterException e) {
+            LOG.fine(() -> "standalone first start not yet possible: " + e.getMessage());
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "standalone first start failed", e);
+        }
+        autostart = state.ring().isEmpty();
+    }
+
     private void heartbeatRound() {
         try {
+            autostart();
             RingStore.Stored s = state;
             if (s == null || s.ring().isEmpty()) {
                 return;
