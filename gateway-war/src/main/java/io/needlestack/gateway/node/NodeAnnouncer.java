@@ -122,7 +122,8 @@ public class NodeAnnouncer {
             byte[] bytes = RingCodec.encode(r);
             Path f = ringFile;
             Files.createDirectories(f.getParent());
-            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            // Its own temporary name: the gateway's ring view may write the same file concurrently.
+            Path tmp = f.resolveSibling(f.getFileName() + ".announcer.tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             ring = r;
