@@ -17,7 +17,7 @@ import java.util.Objects;
  * <pre>
  * {"id":"n1","name":"n1","roles":["gateway","manager","storage"],"endpoint":"http://127.0.0.1:8080",
  *  "internalEndpoint":"","rack":"","startedAt":"..","heartbeat":"..","stopping":false,
- *  "storeBytes":0,"freeBytes":0,"format":1}
+ *  "storeBytes":0,"freeBytes":0,"ringChecksum":"","format":1}
  * </pre>
  *
  * @param id               stable node id
@@ -31,10 +31,12 @@ import java.util.Objects;
  * @param stopping         true once the node began a graceful stop
  * @param storeBytes       bytes in its needle containers
  * @param freeBytes        usable bytes left on its data file system
+ * @param ringChecksum     {@link io.needlestack.core.ring.Ring#checksumHex() checksum} of the ring the node
+ *                         holds ("" when it has none; absent in older records, read as "")
  */
 public record NodeRecord(String id, String name, List<String> roles, String endpoint, String internalEndpoint,
                          String rack, Instant startedAt, Instant heartbeat, boolean stopping, long storeBytes,
-                         long freeBytes) {
+                         long freeBytes, String ringChecksum) {
 
     /** The Hazelcast map of node records, by node id. */
     public static final String MAP = "needlestack.nodes";
@@ -48,6 +50,15 @@ public record NodeRecord(String id, String name, List<String> roles, String endp
     public NodeRecord {
         Objects.requireNonNull(id, "id");
         roles = List.copyOf(roles);
+        ringChecksum = ringChecksum == null ? "" : ringChecksum;
+    }
+
+    /** A record without a ring checksum (a node that holds no ring yet). */
+    public NodeRecord(String id, String name, List<String> roles, String endpoint, String internalEndpoint,
+                      String rack, Instant startedAt, Instant heartbeat, boolean stopping, long storeBytes,
+                      long freeBytes) {
+        this(id, name, roles, endpoint, internalEndpoint, rack, startedAt, heartbeat, stopping, storeBytes,
+                freeBytes, "");
     }
 
     /** The node's state as seen at {@code now}: running, stopped (gracefully) or down (no heartbeat). */
@@ -70,7 +81,7 @@ public record NodeRecord(String id, String name, List<String> roles, String endp
                 .add("internalEndpoint", internalEndpoint).add("rack", rack)
                 .add("startedAt", startedAt.toString()).add("heartbeat", heartbeat.toString())
                 .add("stopping", stopping).add("storeBytes", storeBytes).add("freeBytes", freeBytes)
-                .add("format", FORMAT)
+                .add("ringChecksum", ringChecksum).add("format", FORMAT)
                 .build().toString();
     }
 
@@ -85,17 +96,24 @@ public record NodeRecord(String id, String name, List<String> roles, String endp
                 o.getString("endpoint", ""), o.getString("internalEndpoint", ""), o.getString("rack", ""),
                 Instant.parse(o.getString("startedAt")), Instant.parse(o.getString("heartbeat")),
                 o.getBoolean("stopping", false), o.getJsonNumber("storeBytes").longValue(),
-                o.getJsonNumber("freeBytes").longValue());
+                o.getJsonNumber("freeBytes").longValue(), o.getString("ringChecksum", ""));
     }
 
     /** The same record with a new heartbeat and store figures. */
     public NodeRecord beat(Instant now, long store, long free) {
-        return new NodeRecord(id, name, roles, endpoint, internalEndpoint, rack, startedAt, now, stopping, store, free);
+        return new NodeRecord(id, name, roles, endpoint, internalEndpoint, rack, startedAt, now, stopping, store, free,
+                ringChecksum);
     }
 
     /** The same record, marked as stopping. */
     public NodeRecord stopped(Instant now) {
         return new NodeRecord(id, name, roles, endpoint, internalEndpoint, rack, startedAt, now, true, storeBytes,
-                freeBytes);
+                freeBytes, ringChecksum);
+    }
+
+    /** The same record, holding the ring of the given checksum. */
+    public NodeRecord withRingChecksum(String checksum) {
+        return new NodeRecord(id, name, roles, endpoint, internalEndpoint, rack, startedAt, heartbeat, stopping,
+                storeBytes, freeBytes, checksum);
     }
 }

@@ -24,6 +24,17 @@ class NodeRecordTest {
     }
 
     @Test
+    void ringChecksumRoundTripsAndDefaultsToEmptyInOlderRecords() {
+        NodeRecord r = record().withRingChecksum("00112233aabbccdd");
+        NodeRecord back = NodeRecord.fromJson(r.toJson());
+        assertEquals("00112233aabbccdd", back.ringChecksum());
+        assertEquals("00112233aabbccdd", back.beat(T0.plusSeconds(2), 1, 2).ringChecksum());
+        String older = record().toJson().replace(",\"ringChecksum\":\"\"", "");
+        assertEquals(false, older.contains("ringChecksum"), older);
+        assertEquals("", NodeRecord.fromJson(older).ringChecksum());
+    }
+
+    @Test
     void livenessFollowsTheHeartbeat() {
         NodeRecord r = record();
         assertEquals(NodeRecord.Liveness.RUNNING, r.liveness(T0.plusSeconds(9)));

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.needlestack.manager.ring.ClusterException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -49,6 +50,9 @@ public class ErrorMapper implements ExceptionMapper<Exception> {
     public Response toResponse(Exception e) {
         if (e instanceof AccountException a) {
             return error(status(a.code()), a.code(), a.getMessage());
+        }
+        if (e instanceof ClusterException c) {
+            return error(c.status(), c.code(), c.getMessage());
         }
         if (e instanceof WebApplicationException w) {
             Response.StatusType s = w.getResponse().getStatusInfo();

@@ -1,7 +1,5 @@
 package io.needlestack.manager.api;
 
-import io.needlestack.core.node.NodeRecord;
-import java.util.Comparator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -11,6 +9,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Properties;
 
+import io.needlestack.manager.ring.ClusterManager;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -28,8 +27,13 @@ import io.needlestack.manager.cluster.PayaraCluster;
 /**
  * {@code GET /_admin/api/status}:
  * {@code {"nodeId","roles":[..],"version","startedAt","uptimeSeconds","users","buckets",
- * "database","cluster":{"clustered","managerUrl"},"nodes":[{"id","name","roles","endpoint",
- * "internalEndpoint","rack","state":"running|stopped|down","startedAt","heartbeat","storeBytes","freeBytes"}]}}.
+ * "database","cluster":{"clustered","managerUrl"},"ring":{"version","checksum","members",
+ * "consistency":{"n","w","r","d"}},"nodes":[node..],"ringMismatch":[id..]}}, where a node is
+ * {@link ClusterResource#node}: {@code state} is LeoFS's
+ * ({@code attached|running|suspended|stopped|restarted|detached}, see
+ * {@link io.needlestack.manager.ring.NodeState}), {@code liveness} the heartbeat's
+ * ({@code running|stopped|down}), and {@code ringMismatch} lists the live nodes reporting a ring
+ * checksum other than the manager's.
  */
 @Path("status")
 @RequestScoped
@@ -46,6 +50,9 @@ public class StatusResource {
     @Inject
     PayaraCluster cluster;
 
+    @Inject
+    ClusterManager clusterManager;
+
     /** The node's and the manager's state. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -55,6 +62,9 @@ public class StatusResource {
         config.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().forEach(roles::add);
         Instant started = startup.startedAt();
         String published = cluster.published();
+        ClusterManager.View view = clusterManager.view();
+        JsonArrayBuilder mismatch = Json.createArrayBuilder();
+        view.mismatch().forEach(mismatch::add);
         return Json.createObjectBuilder()
                 .add("nodeId", config.get("needlestack.node.name").or(() -> config.get("needlestack.node.id"))
                         .orElseGet(StatusResource::hostName))
@@ -69,24 +79,20 @@ public class StatusResource {
                 .add("cluster", Json.createObjectBuilder()
                         .add("clustered", cluster.clustered())
                         .add("managerUrl", published == null ? "" : published))
-                .add("nodes", nodes())
+                .add("ring", Json.createObjectBuilder()
+                        .add("version", view.ring() == null ? 0 : view.ring().version())
+                        .add("checksum", view.ring() == null ? "" : view.ring().checksumHex())
+                        .add("members", view.ring() == null ? 0 : view.ring().members().size())
+                        .add("consistency", ClusterResource.levels(view.consistency())))
+                .add("nodes", nodes(view))
+                .add("ringMismatch", mismatch)
                 .build().toString();
     }
 
-    /** Every node of the registry with its liveness, by id. */
-    private JsonArrayBuilder nodes() {
+    /** Every node (registry, attached and ring members) with its state, by id. */
+    private static JsonArrayBuilder nodes(ClusterManager.View view) {
         JsonArrayBuilder out = Json.createArrayBuilder();
-        Instant now = Instant.now();
-        cluster.nodeRecords().stream().sorted(Comparator.comparing(NodeRecord::id)).forEach(n -> {
-            JsonArrayBuilder roles = Json.createArrayBuilder();
-            n.roles().forEach(roles::add);
-            out.add(Json.createObjectBuilder()
-                    .add("id", n.id()).add("name", n.name()).add("roles", roles)
-                    .add("endpoint", n.endpoint()).add("internalEndpoint", n.internalEndpoint())
-                    .add("rack", n.rack()).add("state", n.liveness(now).name().toLowerCase(Locale.ROOT))
-                    .add("startedAt", n.startedAt().toString()).add("heartbeat", n.heartbeat().toString())
-                    .add("storeBytes", n.storeBytes()).add("freeBytes", n.freeBytes()));
-        });
+        view.nodes().values().forEach(v -> out.add(ClusterResource.node(v)));
         return out;
     }
 

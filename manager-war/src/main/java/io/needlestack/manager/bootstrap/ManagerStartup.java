@@ -10,6 +10,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import io.needlestack.manager.ring.ClusterManager;
 import jakarta.inject.Inject;
 
 import io.needlestack.core.config.NodeConfig;
@@ -19,8 +20,8 @@ import io.needlestack.manager.db.Schema;
 
 /**
  * Runs when the manager application starts, before it serves requests: creates or upgrades
- * the schema, makes the root user match {@code root.credentials}, then publishes the manager's
- * address. A failure here fails the deployment, which is what an operator should see.
+ * the schema, makes the root user match {@code root.credentials}, publishes the manager's
+ * address, then loads and re-publishes the stored ring and consistency levels. A failure here fails the deployment, which is what an operator should see.
  */
 @ApplicationScoped
 public class ManagerStartup {
@@ -39,6 +40,9 @@ public class ManagerStartup {
     @Inject
     PayaraCluster cluster;
 
+    @Inject
+    ClusterManager clusterManager;
+
     private volatile Instant startedAt;
     private volatile String database = "unknown";
 
@@ -50,6 +54,7 @@ public class ManagerStartup {
         RootCredentials root = RootCredentials.loadOrCreate(config.dataDirectory());
         accounts.ensureRoot(root.accessKey(), root.secretKey());
         cluster.publish(config);
+        clusterManager.start(config);
         startedAt = Instant.now();
         LOG.info(() -> String.format("manager started in %d ms: %s, schema v%d, root access key %s",
                 (System.nanoTime() - t0) / 1_000_000, database, version, root.accessKey()));

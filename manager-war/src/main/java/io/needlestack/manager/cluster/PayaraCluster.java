@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import io.needlestack.core.ring.RingPublication;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -119,6 +121,31 @@ public class PayaraCluster implements CacheInvalidation {
                         return Stream.<NodeRecord>empty();
                     }
                 }).toList()).orElse(List.of());
+    }
+
+    /**
+     * Publishes the ring and consistency levels ({@link RingPublication}); a null ring publishes
+     * only the levels.
+     *
+     * @return false without Hazelcast (nothing published)
+     */
+    public boolean publishRing(String ringText, String consistency) {
+        Optional<HazelcastInstance> hz = hazelcast();
+        if (hz.isEmpty()) {
+            return false;
+        }
+        Map<String, String> map = hz.get().getMap(RingPublication.MAP);
+        if (ringText != null) {
+            map.put(RingPublication.CURRENT, ringText);
+        }
+        map.put(RingPublication.CONSISTENCY, consistency);
+        return true;
+    }
+
+    /** The ring text currently in the publication map, or null. */
+    public String publishedRingText() {
+        return hazelcast().map(hz -> hz.<String, String>getMap(RingPublication.MAP).get(RingPublication.CURRENT))
+                .orElse(null);
     }
 
     private Optional<HazelcastInstance> hazelcast() {

@@ -37,7 +37,29 @@ public final class Schema {
                     + "region VARCHAR(64) NOT NULL, created BIGINT NOT NULL, row_version BIGINT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS ns_bucket_owner ON ns_bucket(owner_id)");
 
-    private static final List<List<String>> VERSIONS = List.of(V1);
+    /**
+     * Version 2: the ring and cluster settings. {@code ns_cluster} has exactly one row (id 1);
+     * its {@code ring_version} and {@code settings_version} columns are the compare-and-set
+     * guards of every ring and consistency change (0 and N=0 mean "none yet").
+     * {@code ns_ring} keeps every ring version ({@code RingCodec} bytes), {@code ns_node} the
+     * operator's decisions about each node: membership (attached or detached), the suspend flag,
+     * and the start time of the node's process the manager last accepted (a ring member whose
+     * process started since is "restarted" until resumed).
+     */
+    private static final List<String> V2 = List.of(
+            "CREATE TABLE IF NOT EXISTS ns_cluster ("
+                    + "id INTEGER NOT NULL PRIMARY KEY, ring_version BIGINT NOT NULL, "
+                    + "n INTEGER NOT NULL, w INTEGER NOT NULL, r INTEGER NOT NULL, d INTEGER NOT NULL, "
+                    + "settings_version BIGINT NOT NULL)",
+            "INSERT INTO ns_cluster (id, ring_version, n, w, r, d, settings_version) VALUES (1, 0, 0, 0, 0, 0, 0)",
+            "CREATE TABLE IF NOT EXISTS ns_ring ("
+                    + "version BIGINT NOT NULL PRIMARY KEY, ring_bytes BYTEA NOT NULL, "
+                    + "checksum VARCHAR(16) NOT NULL, created BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS ns_node ("
+                    + "node_id VARCHAR(64) NOT NULL PRIMARY KEY, membership VARCHAR(16) NOT NULL, "
+                    + "suspended BOOLEAN NOT NULL, accepted_start BIGINT NOT NULL, changed BIGINT NOT NULL)");
+
+    private static final List<List<String>> VERSIONS = List.of(V1, V2);
 
     private Schema() {
     }
