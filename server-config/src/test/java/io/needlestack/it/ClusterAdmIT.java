@@ -26,24 +26,23 @@ import org.junit.jupiter.api.Timeout;
  */
 class ClusterAdmIT {
 
-    private static final Duration SCRIPT_BOUND = Duration.ofMinutes(6);
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void adminVerbsOnATwoNodeCluster() throws Exception {
         assumeTrue(NodeProcess.adapterPresent(),
                 "needle-rar has no adapter implementation yet: the gateway cannot deploy");
-        int port = freeBasePort();
+        int port = LocalCluster.freeBasePort(2);
         Path dir = NodeProcess.workDirectory().resolve("adm-" + port);
         Path n1 = dir.resolve("n1");
         Path n2 = dir.resolve("n2");
         try {
             long t0 = System.nanoTime();
-            Result up = run(NodeProcess.script(), "cluster", "up", "--nodes", "2", "--data", dir.toString(),
+            LocalCluster.Result up = LocalCluster.run(NodeProcess.script(), "cluster", "up", "--nodes", "2", "--data", dir.toString(),
                     "--port", Integer.toString(port), "--consistency", "2,1,1,1", "--wait", "240");
             System.out.printf("cluster up --nodes 2 with first start: %.1f s%n", (System.nanoTime() - t0) / 1e9);
-            assertEquals(0, up.exit, up.output);
-            assertTrue(up.output.contains("ring v1 "), "cluster up did not start the ring:\n" + up.output);
+            assertEquals(0, up.exit(), up.output());
+            assertTrue(up.output().contains("ring v1 "), "cluster up did not start the ring:\n" + up.output());
             String id1 = Files.readString(n1.resolve("node.id")).trim();
             String id2 = Files.readString(n2.resolve("node.id")).trim();
             String endpoint = "http://127.0.0.1:" + port;
@@ -53,11 +52,11 @@ class ClusterAdmIT {
             String checksum = "";
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
-                Result s = adm(endpoint, dir, "--json", "status");
-                assertEquals(0, s.exit, s.output);
-                status = s.output;
+                LocalCluster.Result s = LocalCluster.adm(endpoint, dir, "--json", "status");
+                assertEquals(0, s.exit(), s.output());
+                status = s.output();
                 checksum = field(field(status, "\"ring\":\\{[^}]*"), "\"checksum\":\"([0-9a-f]*)\"");
-                if (!checksum.isEmpty() && count(status, "\"ringChecksum\":\"" + checksum + "\"") == 2
+                if (!checksum.isEmpty() && LocalCluster.count(status, "\"ringChecksum\":\"" + checksum + "\"") == 2
                         && status.contains("\"ringMismatch\":[]")) {
                     break;
                 }
@@ -65,73 +64,73 @@ class ClusterAdmIT {
             }
             assertEquals(16, checksum.length(), status);
             assertTrue(status.contains("\"version\":1,"), status);
-            assertEquals(2, count(status, "\"state\":\"running\""), status);
-            assertEquals(2, count(status, "\"liveness\":\"running\""), status);
-            assertEquals(2, count(status, "\"ringChecksum\":\"" + checksum + "\""), "a node holds another ring: " + status);
+            assertEquals(2, LocalCluster.count(status, "\"state\":\"running\""), status);
+            assertEquals(2, LocalCluster.count(status, "\"liveness\":\"running\""), status);
+            assertEquals(2, LocalCluster.count(status, "\"ringChecksum\":\"" + checksum + "\""), "a node holds another ring: " + status);
             assertTrue(status.contains("\"ringMismatch\":[]"), status);
             assertTrue(Files.exists(n2.resolve("ring").resolve("current.ring")), "n2 did not keep the ring on disk");
-            Result table = adm(endpoint, dir, "status");
-            assertEquals(0, table.exit, table.output);
-            assertTrue(table.output.contains("N=2 W=1 R=1 D=1") && table.output.contains(id1)
-                    && table.output.contains(id2), table.output);
+            LocalCluster.Result table = LocalCluster.adm(endpoint, dir, "status");
+            assertEquals(0, table.exit(), table.output());
+            assertTrue(table.output().contains("N=2 W=1 R=1 D=1") && table.output().contains(id1)
+                    && table.output().contains(id2), table.output());
 
             // The ring was started by cluster up: a second start is refused.
-            Result again = adm(endpoint, dir, "start");
-            assertEquals(1, again.exit, again.output);
-            assertTrue(again.output.contains("ClusterAlreadyStarted"), again.output);
+            LocalCluster.Result again = LocalCluster.adm(endpoint, dir, "start");
+            assertEquals(1, again.exit(), again.output());
+            assertTrue(again.output().contains("ClusterAlreadyStarted"), again.output());
 
-            Result ring = adm(endpoint, dir, "--json", "dump-ring");
-            assertEquals(0, ring.exit, ring.output);
-            assertTrue(ring.output.contains("\"checksum\":\"" + checksum + "\""), ring.output);
-            assertTrue(ring.output.contains("\"id\":\"" + id1 + "\"") && ring.output.contains("\"id\":\"" + id2 + "\""),
-                    ring.output);
+            LocalCluster.Result ring = LocalCluster.adm(endpoint, dir, "--json", "dump-ring");
+            assertEquals(0, ring.exit(), ring.output());
+            assertTrue(ring.output().contains("\"checksum\":\"" + checksum + "\""), ring.output());
+            assertTrue(ring.output().contains("\"id\":\"" + id1 + "\"") && ring.output().contains("\"id\":\"" + id2 + "\""),
+                    ring.output());
             // N=2 on two nodes: each holds a copy of everything.
-            assertEquals(2, count(ring.output, "\"ownership\":1.0"), ring.output);
-            Result dump = adm(endpoint, dir, "dump-ring");
-            assertTrue(dump.output.contains("ring v1 checksum " + checksum) && dump.output.contains(id2), dump.output);
+            assertEquals(2, LocalCluster.count(ring.output(), "\"ownership\":1.0"), ring.output());
+            LocalCluster.Result dump = LocalCluster.adm(endpoint, dir, "dump-ring");
+            assertTrue(dump.output().contains("ring v1 checksum " + checksum) && dump.output().contains(id2), dump.output());
 
-            Result ok = adm(endpoint, dir, "update-consistency-level", "2", "2", "1");
-            assertEquals(0, ok.exit, ok.output);
-            assertTrue(ok.output.contains("N=2 W=2 R=2 D=1"), ok.output);
-            ok = adm(endpoint, dir, "update-consistency-level", "1", "1", "1");
-            assertEquals(0, ok.exit, ok.output);
-            assertTrue(ok.output.contains("N=2 W=1 R=1 D=1"), ok.output);
-            Result bad = adm(endpoint, dir, "update-consistency-level", "3", "1", "1");
-            assertEquals(1, bad.exit, bad.output);
-            assertTrue(bad.output.contains("InvalidConsistency") && bad.output.contains("W must be between 1 and N=2"),
-                    bad.output);
+            LocalCluster.Result ok = LocalCluster.adm(endpoint, dir, "update-consistency-level", "2", "2", "1");
+            assertEquals(0, ok.exit(), ok.output());
+            assertTrue(ok.output().contains("N=2 W=2 R=2 D=1"), ok.output());
+            ok = LocalCluster.adm(endpoint, dir, "update-consistency-level", "1", "1", "1");
+            assertEquals(0, ok.exit(), ok.output());
+            assertTrue(ok.output().contains("N=2 W=1 R=1 D=1"), ok.output());
+            LocalCluster.Result bad = LocalCluster.adm(endpoint, dir, "update-consistency-level", "3", "1", "1");
+            assertEquals(1, bad.exit(), bad.output());
+            assertTrue(bad.output().contains("InvalidConsistency") && bad.output().contains("W must be between 1 and N=2"),
+                    bad.output());
 
-            Result detach = adm(endpoint, dir, "detach", id2);
-            assertEquals(1, detach.exit, detach.output);
-            assertTrue(detach.output.contains("TooFewNodes"), detach.output);
-            Result unknown = adm(endpoint, dir, "attach", "no-such-node");
-            assertEquals(1, unknown.exit, unknown.output);
-            assertTrue(unknown.output.contains("NoSuchNode"), unknown.output);
-            Result twice = adm(endpoint, dir, "attach", id2);
-            assertTrue(twice.exit == 1 && twice.output.contains("NodeAlreadyAttached"), twice.output);
-            Result nothing = adm(endpoint, dir, "rebalance");
-            assertTrue(nothing.exit == 1 && nothing.output.contains("NothingToRebalance"), nothing.output);
+            LocalCluster.Result detach = LocalCluster.adm(endpoint, dir, "detach", id2);
+            assertEquals(1, detach.exit(), detach.output());
+            assertTrue(detach.output().contains("TooFewNodes"), detach.output());
+            LocalCluster.Result unknown = LocalCluster.adm(endpoint, dir, "attach", "no-such-node");
+            assertEquals(1, unknown.exit(), unknown.output());
+            assertTrue(unknown.output().contains("NoSuchNode"), unknown.output());
+            LocalCluster.Result twice = LocalCluster.adm(endpoint, dir, "attach", id2);
+            assertTrue(twice.exit() == 1 && twice.output().contains("NodeAlreadyAttached"), twice.output());
+            LocalCluster.Result nothing = LocalCluster.adm(endpoint, dir, "rebalance");
+            assertTrue(nothing.exit() == 1 && nothing.output().contains("NothingToRebalance"), nothing.output());
 
-            Result suspend = adm(endpoint, dir, "suspend", id2);
-            assertEquals(0, suspend.exit, suspend.output);
-            assertTrue(suspend.output.contains("suspended"), suspend.output);
-            Result one = adm(endpoint, dir, "--json", "status", id2);
-            assertTrue(one.output.contains("\"state\":\"suspended\"") && one.output.contains("\"inRing\":true"), one.output);
-            Result resume = adm(endpoint, dir, "resume", id2);
-            assertEquals(0, resume.exit, resume.output);
-            one = adm(endpoint, dir, "--json", "status", id2);
-            assertTrue(one.output.contains("\"state\":\"running\""), one.output);
-            Result notSuspended = adm(endpoint, dir, "resume", id2);
-            assertTrue(notSuspended.exit == 1 && notSuspended.output.contains("NodeNotSuspended"), notSuspended.output);
+            LocalCluster.Result suspend = LocalCluster.adm(endpoint, dir, "suspend", id2);
+            assertEquals(0, suspend.exit(), suspend.output());
+            assertTrue(suspend.output().contains("suspended"), suspend.output());
+            LocalCluster.Result one = LocalCluster.adm(endpoint, dir, "--json", "status", id2);
+            assertTrue(one.output().contains("\"state\":\"suspended\"") && one.output().contains("\"inRing\":true"), one.output());
+            LocalCluster.Result resume = LocalCluster.adm(endpoint, dir, "resume", id2);
+            assertEquals(0, resume.exit(), resume.output());
+            one = LocalCluster.adm(endpoint, dir, "--json", "status", id2);
+            assertTrue(one.output().contains("\"state\":\"running\""), one.output());
+            LocalCluster.Result notSuspended = LocalCluster.adm(endpoint, dir, "resume", id2);
+            assertTrue(notSuspended.exit() == 1 && notSuspended.output().contains("NodeNotSuspended"), notSuspended.output());
 
-            Result republish = adm(endpoint, dir, "republish-ring");
-            assertEquals(0, republish.exit, republish.output);
-            assertTrue(republish.output.contains("ring v1 " + checksum), republish.output);
+            LocalCluster.Result republish = LocalCluster.adm(endpoint, dir, "republish-ring");
+            assertEquals(0, republish.exit(), republish.output());
+            assertTrue(republish.output().contains("ring v1 " + checksum), republish.output());
 
-            Result down = run(NodeProcess.script(), "cluster", "down", "--data", dir.toString());
-            assertEquals(0, down.exit, down.output);
+            LocalCluster.Result down = LocalCluster.run(NodeProcess.script(), "cluster", "down", "--data", dir.toString());
+            assertEquals(0, down.exit(), down.output());
         } finally {
-            killLeftovers(n1, n2);
+            LocalCluster.killLeftovers(n1, n2);
         }
     }
 
@@ -143,81 +142,4 @@ class ClusterAdmIT {
         return m.groupCount() == 0 ? m.group() : m.group(1);
     }
 
-    private static int count(String s, String what) {
-        Matcher m = Pattern.compile(Pattern.quote(what)).matcher(s);
-        int n = 0;
-        while (m.find()) {
-            n++;
-        }
-        return n;
-    }
-
-    private static int freeBasePort() {
-        for (int attempt = 0; attempt < 500; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
-            boolean free = true;
-            for (int i = 0; i < 2 && free; i++) {
-                free = NodeProcess.bindable(p + i) && NodeProcess.bindable(p + 1000 + i)
-                        && NodeProcess.bindable(p + 2000 + i);
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port range found");
-    }
-
-    private record Result(int exit, String output) {
-    }
-
-    private static Result adm(String endpoint, Path data, String... args) throws Exception {
-        List<String> a = new ArrayList<>(List.of("--endpoint", endpoint, "--data", data.toString()));
-        a.addAll(List.of(args));
-        return run(NodeProcess.script().resolveSibling("needlestack-adm"), a.toArray(String[]::new));
-    }
-
-    private static Result run(Path script, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile("needlestack-adm", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().put("NEEDLESTACK_DIST", NodeProcess.dist().toString());
-            pb.environment().put("NEEDLESTACK_NO_BUILD", "1");
-            pb.environment().put("NEEDLESTACK_JAVA_OPTS",
-                    System.getProperty("needlestack.it.java.opts", "-XX:TieredStopAtLevel=1"));
-            pb.environment().remove("NEEDLESTACK_ROOT_ACCESS_KEY");
-            pb.environment().remove("NEEDLESTACK_ROOT_SECRET_KEY");
-            Process p = pb.start();
-            if (!p.waitFor(SCRIPT_BOUND.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", args) + " did not return in " + SCRIPT_BOUND
-                        + ":\n" + Files.readString(out));
-            }
-            return new Result(p.exitValue(), Files.readString(out));
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    private static long pid(Path node) throws IOException {
-        return Long.parseLong(Files.readString(node.resolve("node.pid")).trim());
-    }
-
-    /** A failed assertion must not leave nodes running: kill -9 whatever a pid file still names. */
-    private static void killLeftovers(Path... nodes) {
-        for (Path node : nodes) {
-            try {
-                if (Files.isRegularFile(node.resolve("node.pid"))) {
-                    ProcessHandle.of(pid(node)).ifPresent(h -> {
-                        h.destroyForcibly();
-                        h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
-                    });
-                    Files.deleteIfExists(node.resolve("node.pid"));
-                }
-            } catch (IOException | NumberFormatException ignored) {
-                // nothing to kill
-            }
-        }
-    }
 }

@@ -111,7 +111,7 @@ class ClusterUpIT {
             String after = LocalCluster.script("cluster", "status", "--data", dir.toString(), "--json").output();
             assertEquals(2, LocalCluster.count(after, "\"alive\":false"), after);
         } finally {
-            killLeftovers(n1, n2);
+            LocalCluster.killLeftovers(n1, n2);
         }
     }
 
@@ -126,20 +126,4 @@ class ClusterUpIT {
     }
 
 
-    /** A failed assertion must not leave nodes running: kill -9 whatever a pid file still names. */
-    private static void killLeftovers(Path... nodes) {
-        for (Path node : nodes) {
-            try {
-                if (Files.isRegularFile(node.resolve("node.pid"))) {
-                    ProcessHandle.of(LocalCluster.pid(node)).ifPresent(h -> {
-                        h.destroyForcibly();
-                        h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
-                    });
-                    Files.deleteIfExists(node.resolve("node.pid"));
-                }
-            } catch (IOException | NumberFormatException ignored) {
-                // nothing to kill
-            }
-        }
-    }
 }

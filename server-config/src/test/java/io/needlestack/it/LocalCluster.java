@@ -45,8 +45,21 @@ public final class LocalCluster {
     public record Result(int exit, String output) {
     }
 
+    /** Runs {@code bin/needlestack} with {@code args}. */
     public static Result script(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", NodeProcess.script().toString()));
+        return run(NodeProcess.script(), args);
+    }
+
+    /** Runs {@code bin/needlestack-adm --endpoint E --data D args...}. */
+    public static Result adm(String endpoint, Path data, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--endpoint", endpoint, "--data", data.toString()));
+        a.addAll(List.of(args));
+        return run(NodeProcess.script().resolveSibling("needlestack-adm"), a.toArray(String[]::new));
+    }
+
+    /** Runs a script of {@code bin/} with a bounded wait, the node settings of the tests, and no root keys from the environment. */
+    public static Result run(Path script, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("needlestack-cluster", ".out");
         try {
@@ -103,4 +116,21 @@ public final class LocalCluster {
         }
     }
 
+
+    /** A failed assertion must not leave nodes running: kill -9 whatever a pid file still names. */
+    public static void killLeftovers(Path... nodes) {
+        for (Path node : nodes) {
+            try {
+                if (Files.isRegularFile(node.resolve("node.pid"))) {
+                    ProcessHandle.of(pid(node)).ifPresent(h -> {
+                        h.destroyForcibly();
+                        h.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
+                    });
+                    Files.deleteIfExists(node.resolve("node.pid"));
+                }
+            } catch (IOException | NumberFormatException ignored) {
+                // nothing to kill
+            }
+        }
+    }
 }
