@@ -49,8 +49,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Replication on a real three-node cluster (N=3, W=2, R=1, D=2) started with
  * {@code needlestack cluster up}, with real {@code kill -9}s: acknowledged writes survive a node's
- * death and reach it through the repair queue once it is back; two nodes down refuse writes with
- * 503 quickly while reads go on; a key deleted while a node was down does not come back.
+ * death and reach it through the repair queue once it is back, even when the coordinating node
+ * itself was killed meanwhile; two nodes down refuse writes with 503 quickly while reads go on; a
+ * key deleted while a node was down does not come back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -177,6 +178,31 @@ class ReplicationIT {
                     "a key is missing from the listing through n" + (g + 1));
         }
         acknowledged.remove("zombie");
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void theRepairQueueSurvivesARestartOfTheCoordinatingNode() throws Exception {
+        kill9(2);
+        Random random = new Random(11);
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            putAcknowledged("hinted" + i, random);
+            keys.add("hinted" + i);
+        }
+        long queued = repairQueue(0);
+        assertTrue(queued >= keys.size(), "only " + queued + " repairs queued for 10 missed writes");
+        kill9(0);
+        start(2);
+        start(0);
+        assertTrue(waitForEmptyRepairQueue(0, Duration.ofSeconds(180)), "n1's queue did not drain after its restart");
+        InternalNeedleClient n3 = internalClient(2);
+        for (String key : keys) {
+            Optional<NeedleRecord> r = n3.head(NeedleKey.object("repl", key));
+            assertTrue(r.isPresent() && !r.get().tombstone(), key + " never reached n3");
+            assertEquals(md5(acknowledged.get(key)), r.get().md5Hex(), key + " differs on n3");
+        }
     }
 
     private void putAcknowledged(String key, Random random) {
