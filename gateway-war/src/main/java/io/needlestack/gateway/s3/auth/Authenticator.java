@@ -27,7 +27,6 @@ public final class Authenticator {
 
     private final SigV4Verifier sigV4;
     private final SigV2Verifier sigV2;
-    private final SigningKeyCache keys;
 
     /**
      * @param credentials where access keys are looked up
@@ -37,8 +36,7 @@ public final class Authenticator {
     public Authenticator(CredentialStore credentials, String region, Clock clock) {
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(clock, "clock");
-        this.keys = new SigningKeyCache(10_000);
-        this.sigV4 = new SigV4Verifier(credentials, keys, region, clock);
+        this.sigV4 = new SigV4Verifier(credentials, new SigningKeyCache(10_000), region, clock);
         this.sigV2 = new SigV2Verifier(credentials, clock);
     }
 
@@ -96,9 +94,5 @@ public final class Authenticator {
                     "A signed aws-chunked payload requires AWS Signature Version 4 in the Authorization header.");
         }
         return PayloadPlan.of(request, PayloadMode.NOT_SIGNED, null, null);
-    }
-
-    int cachedSigningKeys() {
-        return keys.size();
     }
 }

@@ -1,6 +1,6 @@
 package io.needlestack.gateway.s3.auth;
 
-import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The chain of aws-chunked signatures: each chunk's signature covers the previous one (the first
@@ -41,14 +41,10 @@ final class ChunkSigner {
 
     private boolean advance(String stringToSign, String provided) {
         String expected = Crypto.hex(Crypto.hmacSha256(signingKey, stringToSign));
-        if (provided == null || !Crypto.constantTimeEquals(expected, provided.toLowerCase(java.util.Locale.ROOT))) {
+        if (provided == null || !Crypto.constantTimeEquals(expected, provided.toLowerCase(Locale.ROOT))) {
             return false;
         }
         previous = expected;
         return true;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,8 @@ import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -34,7 +36,7 @@ public class S3PayloadException extends IOException {
     public S3PayloadException(S3ErrorCode errorCode, String message, Map<String, String> details) {
         super(message);
         this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
-        this.details = Map.copyOf(details);
+        this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     /** The S3 error. */

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,9 +47,5 @@ final class AuthFixtures {
         try (InputStream in = auth.payload(new ByteArrayInputStream(raw))) {
             return in.readAllBytes();
         }
-    }
-
-    static Map<String, String> details(S3Exception e) {
-        return e.details();
     }
 }
