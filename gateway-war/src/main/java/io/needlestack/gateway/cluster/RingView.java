@@ -86,6 +86,7 @@ public class RingView {
                 ring = Optional.of(r);
                 lastText = text;
                 keep(r);
+                LOG.info("this node now places by ring v" + r.version() + " (" + r.checksumHex() + ")");
             }
         } catch (RingFormatException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not read the published ring", e);

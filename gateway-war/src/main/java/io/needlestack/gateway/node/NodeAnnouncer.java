@@ -4,10 +4,7 @@ import com.hazelcast.map.IMap;
 import io.needlestack.core.config.NodeConfig;
 import io.needlestack.core.node.NodeRecord;
 import io.needlestack.core.platform.PlatformServices;
-import io.needlestack.core.ring.Ring;
-import io.needlestack.core.ring.RingCodec;
-import io.needlestack.core.ring.RingFormatException;
-import io.needlestack.core.ring.RingPublication;
+import io.needlestack.gateway.cluster.RingView;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import jakarta.annotation.PreDestroy;
@@ -17,10 +14,7 @@ import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,10 +28,9 @@ import java.util.logging.Logger;
  * starts, renews its heartbeat every {@link NodeRecord#HEARTBEAT}, and marks it stopping on a
  * graceful stop, so the manager tells a stopped node from a crashed one (no heartbeat).
  *
- * <p>Each beat also picks up the ring the manager published ({@link RingPublication}), keeps it
- * in {@code <data>/}{@link RingPublication#LOCAL_FILE} (read back at start, so a node knows its
- * ring before any manager is up) and reports its checksum in the record, so the manager can
- * see and repair a node that holds another ring.
+ * <p>Each beat also reports the checksum of the ring this node places by (the gateway's
+ * {@link RingView}, which follows the manager's publication and keeps it in the data directory),
+ * so the manager can see and repair a node that holds another ring.
  */
 @ApplicationScoped
 public class NodeAnnouncer {
@@ -52,9 +45,8 @@ public class NodeAnnouncer {
     private final PlatformServices platform = new PlatformServices();
     private volatile NodeRecord self;
     private ScheduledFuture<?> heartbeat;
-    private volatile Path ringFile;
-    private volatile String ringText;
-    private volatile Ring ring;
+    @Inject
+    RingView ringView;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         NodeConfig config = NodeConfig.current();
@@ -64,8 +56,6 @@ public class NodeAnnouncer {
         self = new NodeRecord(config.nodeId(), config.nodeName(),
                 config.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList(),
                 "http://" + host + ":" + config.httpPort(), internal, config.rack(), now, now, false, 0, 0);
-        ringFile = config.dataDirectory().resolve(RingPublication.LOCAL_FILE);
-        loadLocalRing();
         beat();
         heartbeat = scheduler.scheduleWithFixedDelay(this::beat, NodeRecord.HEARTBEAT.toMillis(),
                 NodeRecord.HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
@@ -89,59 +79,9 @@ public class NodeAnnouncer {
         return self;
     }
 
-    /** The last ring this node saw (published or kept on disk), empty before any. */
-    public Optional<Ring> ring() {
-        return Optional.ofNullable(ring);
-    }
-
-    private void loadLocalRing() {
-        Path f = ringFile;
-        if (!Files.exists(f)) {
-            return;
-        }
-        try {
-            Ring r = RingCodec.decode(Files.readAllBytes(f));
-            ring = r;
-            ringText = RingPublication.toText(r);
-            self = self.withRingChecksum(r.checksumHex());
-            LOG.info("node " + self.id() + " holds ring v" + r.version() + " (" + r.checksumHex() + ") from " + f);
-        } catch (IOException | RingFormatException e) {
-            LOG.log(Level.WARNING, "ignoring unreadable ring file " + f + " until the manager publishes one", e);
-        }
-    }
-
-    /** Takes the published ring when it differs from the one held; a bad entry keeps the old ring. */
-    private void followPublishedRing() {
-        Optional<String> published = platform.hazelcast()
-                .map(hz -> hz.<String, String>getMap(RingPublication.MAP).get(RingPublication.CURRENT));
-        if (published.isEmpty() || published.get().equals(ringText)) {
-            return;
-        }
-        try {
-            Ring r = RingPublication.fromText(published.get());
-            byte[] bytes = RingCodec.encode(r);
-            Path f = ringFile;
-            Files.createDirectories(f.getParent());
-            // Its own temporary name: the gateway's ring view may write the same file concurrently.
-            Path tmp = f.resolveSibling(f.getFileName() + ".announcer.tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            ring = r;
-            ringText = published.get();
-            self = self.withRingChecksum(r.checksumHex());
-            LOG.info("node " + self.id() + " now holds ring v" + r.version() + " (" + r.checksumHex() + ")");
-        } catch (RingFormatException | IOException e) {
-            LOG.log(Level.WARNING, "could not take the published ring", e);
-        }
-    }
-
     private void beat() {
         try {
-            try {
-                followPublishedRing();
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "ring map unavailable", e);
-            }
+            ringView.ring().ifPresent(r -> self = self.withRingChecksum(r.checksumHex()));
             long store = 0;
             long free = 0;
             try {
