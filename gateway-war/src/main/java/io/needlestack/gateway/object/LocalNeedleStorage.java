@@ -49,4 +49,14 @@ public class LocalNeedleStorage implements NeedleStorage {
                                    boolean includeTombstones) {
         return storage.list(kind, bucket, prefix, startAfter, limit, includeTombstones);
     }
+
+    /** Every version this node stores, in index order (see {@code NeedleConnection#scan}). */
+    public List<NeedleRecord> scan(NeedleRecord after, int limit) {
+        return storage.scan(after, limit);
+    }
+
+    /** Forgets one version this node stores (see {@code NeedleConnection#drop}). */
+    public boolean drop(NeedleKey key, long hlc, String versionId) {
+        return storage.drop(key, hlc, versionId);
+    }
 }

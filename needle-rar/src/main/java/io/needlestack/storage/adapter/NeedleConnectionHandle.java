@@ -71,6 +71,16 @@ public final class NeedleConnectionHandle implements NeedleConnection {
     }
 
     @Override
+    public List<NeedleRecord> scan(NeedleRecord after, int limit) {
+        return engine().scan(after, limit);
+    }
+
+    @Override
+    public boolean drop(NeedleKey key, long hlc, String versionId) {
+        return engine().drop(key, hlc, versionId);
+    }
+
+    @Override
     public StoreStats stats() {
         return engine().stats();
     }

@@ -261,6 +261,16 @@ public final class NeedleEngine implements AutoCloseable {
         return withIndex(() -> index.list(kind, bucket, prefix, startAfter, limit, includeTombstones));
     }
 
+    /** See {@link io.needlestack.storage.store.NeedleConnection#scan}. */
+    public List<NeedleRecord> scan(NeedleRecord after, int limit) {
+        return withIndex(() -> index.scan(after, limit));
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#drop}. */
+    public boolean drop(NeedleKey key, long hlc, String versionId) {
+        return withIndex(() -> index.drop(key, hlc, versionId));
+    }
+
     /** Counters and free space. */
     public StoreStats stats() {
         long live = 0;

@@ -307,6 +307,57 @@ public final class NeedleIndex implements Closeable {
     }
 
     /**
+     * Every index entry (every version of every key, tombstones included, all kinds and buckets)
+     * after {@code after}, in index order: kind, bucket, name, then newest version first. The
+     * cursor for the next page is the last record returned.
+     *
+     * @param after the last entry of the previous page, or null to start at the beginning
+     * @param limit at most this many records
+     */
+    public List<NeedleRecord> scan(NeedleRecord after, int limit) {
+        List<NeedleRecord> out = new ArrayList<>();
+        if (limit <= 0) {
+            return out;
+        }
+        byte[] from = after == null ? null : IndexCodec.entryKey(after.key(), after.hlc(), after.versionId());
+        try (RocksIterator it = db.newIterator()) {
+            // 0x01 keys are checkpoints and the version record; needle entries start with a kind letter.
+            it.seek(from == null ? new byte[] {0x02} : from);
+            for (; it.isValid() && out.size() < limit; it.next()) {
+                if (from != null && Arrays.equals(it.key(), from)) {
+                    continue;
+                }
+                out.add(IndexCodec.decode(it.key(), it.value()).record());
+            }
+            status(it);
+        }
+        return out;
+    }
+
+    /**
+     * Removes one version's entry from the index (its bytes stay in the container until
+     * compaction). Used when a node gives up a copy it no longer owns, or purges a tombstone.
+     *
+     * @return whether the entry existed
+     */
+    public boolean drop(NeedleKey key, long hlc, String versionId) {
+        byte[] prefix = IndexCodec.keyPrefix(key);
+        byte[] entry = IndexCodec.entryKey(key, hlc, versionId);
+        Object stripe = KEY_STRIPES[Math.floorMod(Arrays.hashCode(prefix), KEY_STRIPES.length)];
+        synchronized (stripe) {
+            if (get(entry) == null) {
+                return false;
+            }
+            try {
+                db.delete(writeOptions, entry);
+            } catch (RocksDBException e) {
+                throw new StoreIOException("dropping an index entry failed", e);
+            }
+            return true;
+        }
+    }
+
+    /**
      * Deletes every entry in the given containers and their checkpoints (before re-scanning them),
      * in one pass over the index.
      */

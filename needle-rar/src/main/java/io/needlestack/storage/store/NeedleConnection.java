@@ -53,6 +53,25 @@ public interface NeedleConnection extends AutoCloseable {
     List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
                             boolean includeTombstones);
 
+    /**
+     * Every stored version of every key (all kinds, all buckets, tombstones included) after
+     * {@code after}, in index order (kind, bucket, name, newest version first): the walk that
+     * rebalance, recovery and tombstone purge make over a node's holdings.
+     *
+     * @param after the last record of the previous page, or null to start at the beginning
+     * @param limit at most this many records
+     */
+    List<NeedleRecord> scan(NeedleRecord after, int limit);
+
+    /**
+     * Forgets one stored version (its index entry; the bytes are reclaimed by compaction). Not a
+     * delete: clients delete with tombstones. Used to release a copy this node no longer owns once
+     * its new owners have it, and to purge tombstones every replica holds.
+     *
+     * @return whether that version was stored
+     */
+    boolean drop(NeedleKey key, long hlc, String versionId);
+
     /** Counters of this node's store (puts, fsyncs, bytes, free space). */
     StoreStats stats();
 

@@ -351,6 +351,43 @@ class NeedleEngineTest {
         }
     }
 
+    /** A scan pages through every version of every key of every kind exactly once; drop forgets one version. */
+    @Test
+    void scanAndDrop() {
+        TestFileLayer layer = new TestFileLayer();
+        try (NeedleEngine e = NeedleEngine.open(config(layer))) {
+            put(e, obj("b1", "x"), 10, "v1", data(1, 3), true);
+            put(e, obj("b1", "x"), 20, "v2", data(2, 3), true);
+            put(e, obj("b2", "y"), 10, "v1", data(3, 3), false);
+            delete(e, obj("b2", "z"), 30, "v3", false);
+            e.put(new NeedleWrite(new NeedleKey(NeedleKind.CHUNK, "b1", "c"), 10, "c1", false, null),
+                    new ByteArrayInputStream(new byte[1]), 1, false);
+            List<String> all = new java.util.ArrayList<>();
+            NeedleRecord after = null;
+            while (true) {
+                List<NeedleRecord> page = e.scan(after, 2);
+                if (page.isEmpty()) {
+                    break;
+                }
+                page.forEach(r -> all.add(r.key().kind() + ":" + r.key().bucket() + "/" + r.key().name() + "@"
+                        + r.versionId() + (r.tombstone() ? "(t)" : "")));
+                after = page.get(page.size() - 1);
+            }
+            // Index order: kind letter, bucket, name, newest version first.
+            List<String> expected = new java.util.ArrayList<>(List.of("OBJECT:b1/x@v2", "OBJECT:b1/x@v1",
+                    "OBJECT:b2/y@v1", "OBJECT:b2/z@v3(t)", "CHUNK:b1/c@c1"));
+            expected.sort(java.util.Comparator.comparing(s -> NeedleKind.valueOf(s.substring(0, s.indexOf(':'))).code()));
+            assertEquals(expected, all);
+
+            assertTrue(e.drop(obj("b1", "x"), 20, "v2"));
+            assertFalse(e.drop(obj("b1", "x"), 20, "v2"));
+            assertEquals("v1", e.get(obj("b1", "x")).orElseThrow().versionId());
+            assertTrue(e.drop(obj("b2", "z"), 30, "v3"));
+            assertTrue(e.get(obj("b2", "z")).isEmpty());
+            assertEquals(3, e.scan(null, 100).size());
+        }
+    }
+
     /** A 20 MiB needle streams in and out; the calling thread allocates far less than the data's size. */
     @Test
     void largeNeedleRoundTripWithBoundedMemory() throws Exception {

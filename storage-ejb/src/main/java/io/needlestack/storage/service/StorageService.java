@@ -76,6 +76,20 @@ public class StorageService {
         }
     }
 
+    /** Every stored version, in index order; see {@link NeedleConnection#scan}. */
+    public List<NeedleRecord> scan(NeedleRecord after, int limit) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.scan(after, limit);
+        }
+    }
+
+    /** Forgets one stored version; see {@link NeedleConnection#drop}. */
+    public boolean drop(NeedleKey key, long hlc, String versionId) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.drop(key, hlc, versionId);
+        }
+    }
+
     /** Counters of this node's store. */
     public StoreStats stats() {
         try (NeedleConnection c = connections.getConnection()) {
