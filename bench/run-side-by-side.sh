@@ -210,18 +210,26 @@ PEER_PORT=$(free_base 1)
 say "starting s3proxy $S3PROXY_VERSION on 127.0.0.1:$PEER_PORT (data $WORK/s3proxy)"
 start_s3proxy "$PEER_PORT"
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "running the load: $THREADS threads, sizes $SIZES, phases $PHASES, $DURATION per phase, $ROUNDS rounds"
 bench run --target "needlestack=http://127.0.0.1:$NODE_PORT@$MAIN_NODE_PID" \
   --target "s3proxy=http://127.0.0.1:$PEER_PORT@$S3PROXY_PID" \
   --threads "$THREADS" --sizes "$SIZES" --phases "$PHASES" --duration "$DURATION" \
   --warmup "$WARMUP" --rounds "$ROUNDS" --json "$OUT/main.json" \
   2> "$OUT/main.progress.txt" | tee "$OUT/main.txt"
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+SUMMARY+=("load average of the machine ($(nproc) cores) before the main run: $LOAD_BEFORE, after: $LOAD_AFTER")
+EXTRAS+=("\"loadavg\": {\"before\": \"$LOAD_BEFORE\", \"after\": \"$LOAD_AFTER\", \"cores\": $(nproc)}")
 NODE_PUT4K=$(json_get "$OUT/main.json" 'next((r["ops_per_s"] for r in j["results"] if r["target"]=="needlestack" and r["phase"]=="put" and r["size"]==4096), 0)')
 
 # --- wrk on a presigned 4 KiB GET ----------------------------------------------------------------
 
-wrk_rate() { # $1 = URL, $2 = name; prints requests/s, keeps the output
+wrk_rate() { # $1 = URL, $2 = name; prints requests/s (empty when any answer was not 2xx)
   wrk -t2 -c"$THREADS" -d"$WRK_DURATION" --latency "$1" > "$OUT/wrk-$2.txt" 2>&1 || true
+  if grep -q 'Non-2xx' "$OUT/wrk-$2.txt"; then
+    say "wrk on $2: answers other than 2xx (see $OUT/wrk-$2.txt); its rate is not counted"
+    return
+  fi
   awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$2.txt"
 }
 wrk_p99() { awk '$1 == "99%" {print $2}' "$OUT/wrk-$1.txt"; }
@@ -243,6 +251,8 @@ if (( DO_WRK )); then
       NGINX_PORT=$(free_base 1)
       mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp"
       curl -s -o "$WORK/nginx/www/object-4k" "$NS_URL"
+      # nginx workers run as an unprivileged user when started as root: let them read the file.
+      chmod 755 "$WORK" "$WORK/nginx" "$WORK/nginx/www"; chmod 644 "$WORK/nginx/www/object-4k"
       cat > "$WORK/nginx/nginx.conf" <<EOF
 worker_processes auto;
 daemon off;
