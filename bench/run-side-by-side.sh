@@ -321,7 +321,7 @@ if (( DO_STARTUP )); then
   [[ -n $JAXRS ]] || { mvn_q dependency:get -Dartifact=jakarta.ws.rs:jakarta.ws.rs-api:3.1.0 >/dev/null; JAXRS=$(find ~/.m2/repository/jakarta/ws/rs/jakarta.ws.rs-api/3.1.0 -name '*.jar' | head -1); }
   HELLO=$WORK/hello
   mkdir -p "$HELLO/WEB-INF/classes" "$HELLO/tmp"
-  javac -q --release 17 -cp "$JAXRS" -d "$HELLO/WEB-INF/classes" \
+  javac -nowarn --release 17 -cp "$JAXRS" -d "$HELLO/WEB-INF/classes" \
     $(find "$BENCH_DIR/src/startup-war/java" -name '*.java') 2>&1 | grep -v '^warning' >&2 || true
   (cd "$HELLO" && jar --create --file "$WORK/hello.war" WEB-INF)
   MICRO_JAR=$REPO_DIR/server-config/target/dist/payara-micro.jar
@@ -345,7 +345,7 @@ if (( DO_STARTUP )); then
   t0=$(now_ms)
   "$NEEDLESTACK" start --name startup --port "$P" --data "$WORK/startup-node" --xmx "$XMX" > "$OUT/startup-node.txt" 2>&1 &
   START_PID=$!
-  for _ in $(seq 1 100); do [[ -f $WORK/startup-node/node.pid ]] && break; sleep 0.05; done
+  for _ in $(seq 1 600); do [[ -f $WORK/startup-node/node.pid ]] && break; sleep 0.05; done
   NODE_MS=$(wait_http "http://127.0.0.1:$P/_health" "$(cat "$WORK/startup-node/node.pid" 2>/dev/null || echo 0)")
   (( NODE_MS >= 0 )) && NODE_MS=$(( $(now_ms) - t0 ))
   NODE_RSS=$(rss_kib "$(cat "$WORK/startup-node/node.pid" 2>/dev/null || echo 0)")

@@ -10,14 +10,17 @@ import io.needlestack.bench.stats.ResultKey;
 import io.needlestack.bench.stats.Results;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -73,7 +76,7 @@ public final class Workload implements AutoCloseable {
       for (int round = 1; round <= options.rounds(); round++) {
         List<Target> order = new ArrayList<>(options.targets());
         if (round % 2 == 0) {
-          java.util.Collections.reverse(order);
+          Collections.reverse(order);
         }
         for (Target target : order) {
           S3Client s3 = clients.get(target.label());
@@ -111,7 +114,7 @@ public final class Workload implements AutoCloseable {
     if (options.keep() || keys.size() == 0) {
       return;
     }
-    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < options.threads(); t++) {
       done.add(workers.submit(() -> {
         String key;
@@ -125,13 +128,13 @@ public final class Workload implements AutoCloseable {
         }
       }));
     }
-    for (java.util.concurrent.Future<?> f : done) {
+    for (Future<?> f : done) {
       try {
         f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         // see above
       }
     }
