@@ -215,14 +215,19 @@ class ClusterListingIT {
         List<String> rootKeys = new ArrayList<>();
         List<String> rootOrder = new ArrayList<>();
         for (ListObjectsV2Response page : s3[0].listObjectsV2Paginator(r -> r.bucket(BUCKET).delimiter("/").maxKeys(100))) {
+            // Contents and CommonPrefixes are two lists per page: the page's entries merged in order.
+            List<String> entries = new ArrayList<>();
             page.contents().forEach(o -> {
                 rootKeys.add(o.key());
-                rootOrder.add(o.key());
+                entries.add(o.key());
             });
             for (CommonPrefix cp : page.commonPrefixes()) {
                 assertTrue(rootPrefixes.add(cp.prefix()), "common prefix " + cp.prefix() + " twice");
-                rootOrder.add(cp.prefix());
+                entries.add(cp.prefix());
             }
+            assertTrue(entries.size() <= 100, "page of " + entries.size());
+            entries.sort(UTF8);
+            rootOrder.addAll(entries);
         }
         Set<String> wantPrefixes = new TreeSet<>(UTF8);
         List<String> wantRootKeys = new ArrayList<>();

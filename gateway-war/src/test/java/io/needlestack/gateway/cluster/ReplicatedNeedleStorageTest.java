@@ -72,8 +72,9 @@ class ReplicatedNeedleStorageTest {
             }
             NeedleRecord r = new NeedleRecord(w.key(), w.hlc(), w.versionId(), w.tombstone(), w.metadata(), length,
                     Integer.toHexString(java.util.Arrays.hashCode(bytes)), 0, 0, 0, length);
-            records.put(w.key(), r);
+            // Data first: a reader that finds the new record must find its bytes (read repair runs concurrently).
             data.put(w.key(), bytes);
+            records.put(w.key(), r);
             return new PutResult(r, true, old == null ? List.of() : List.of(old));
         }
 

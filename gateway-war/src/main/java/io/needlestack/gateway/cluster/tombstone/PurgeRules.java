@@ -14,7 +14,7 @@ import java.util.Optional;
  * When a tombstone may be purged. A tombstone is forgotten only when it is older than the grace
  * period, it is the newest version of its key with nothing indexed beneath it, it is not a delete
  * marker of a versioned bucket (a version the user can list), and every replica the ring names
- * holds it or something newer. Pure functions: the purger gathers the facts, these decide.
+ * answers and holds it, something newer, or nothing at all for the key (never an older version). Pure functions: the purger gathers the facts, these decide.
  */
 public final class PurgeRules {
 
@@ -48,10 +48,16 @@ public final class PurgeRules {
 
     /** What one replica answered about the key of a candidate tombstone. */
     public enum ReplicaState {
-        /** It holds the tombstone or a newer version (or already purged it at this node's request). */
+        /** It holds the tombstone or a newer version. */
         HOLDS,
-        /** It holds nothing for the key: it never got the tombstone (or purged it on its own). */
-        MISSING,
+        /**
+         * It holds nothing for the key: it cannot bring anything back. Already purged there, or it
+         * never got the write nor the delete; a hinted write of the old version can no longer reach
+         * it, since the repair queue copies a version only from a replica that still holds it, and
+         * none does once no replica is {@link #STALE}. Requiring the tombstone here would leave a
+         * tombstone that read repair or a late hint re-created after a purge stuck for ever.
+         */
+        EMPTY,
         /** It holds an older version: purging now could bring that version back. */
         STALE,
         /** It did not answer. */
@@ -86,23 +92,17 @@ public final class PurgeRules {
         return Verdict.CANDIDATE;
     }
 
-    /**
-     * What a replica's answer means for purging {@code tombstone}.
-     *
-     * @param answer        the replica's newest version of the key
-     * @param purgedThere   whether this node already had the tombstone purged on that replica
-     *                      (an interrupted earlier attempt): then "nothing" is the expected answer
-     */
-    public static ReplicaState replica(NeedleRecord tombstone, Optional<NeedleRecord> answer, boolean purgedThere) {
+    /** What a replica's answer (its newest version of the key) means for purging {@code tombstone}. */
+    public static ReplicaState replica(NeedleRecord tombstone, Optional<NeedleRecord> answer) {
         if (answer.isEmpty()) {
-            return purgedThere ? ReplicaState.HOLDS : ReplicaState.MISSING;
+            return ReplicaState.EMPTY;
         }
         return version(answer.get()).compareTo(version(tombstone)) >= 0 ? ReplicaState.HOLDS : ReplicaState.STALE;
     }
 
-    /** Whether every replica's state allows the purge. */
-    public static boolean allHold(Collection<ReplicaState> states) {
-        return states.stream().allMatch(s -> s == ReplicaState.HOLDS);
+    /** Whether every replica's state allows the purge: none holds an older version, all answered. */
+    public static boolean allowPurge(Collection<ReplicaState> states) {
+        return states.stream().allMatch(s -> s == ReplicaState.HOLDS || s == ReplicaState.EMPTY);
     }
 
     /**

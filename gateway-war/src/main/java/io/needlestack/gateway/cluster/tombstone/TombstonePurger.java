@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +42,9 @@ import java.util.logging.Logger;
  * ({@link LocalNeedleStorage#scan}) and, for each tombstone that {@link PurgeRules#verdict} makes a
  * candidate (older than {@code needlestack.tombstone.grace.seconds}, default 864000 = 10 days, like
  * Cassandra's gc_grace_seconds), asks every other replica the ring names for its newest version
- * of the key over the internal plane. Only when all of them hold the tombstone or something newer
- * does it have the tombstone purged on them, then on itself (so an interrupted attempt leaves the
- * tombstone here and is finished by a later pass). A pass does nothing while there is no ring, while
+ * of the key over the internal plane. Only when all of them answer with the tombstone, something
+ * newer or nothing (never an older version) does it have the tombstone purged on them, then on
+ * itself (so an interrupted attempt leaves the tombstone here and is finished by a later pass). A pass does nothing while there is no ring, while
  * a rebalance is under way (a previous ring is published) or when it cannot tell (no Hazelcast),
  * and stops at the first replica that does not answer.
  */
@@ -72,8 +71,6 @@ public class TombstonePurger {
     private final PlatformServices platform = new PlatformServices();
     private final LongAdder purged = new LongAdder();
     private final AtomicBoolean running = new AtomicBoolean();
-    /** Tombstones this node already had purged on some replicas (an attempt cut short), by version. */
-    private final Map<String, Set<String>> purgedOn = new ConcurrentHashMap<>();
     private final Map<String, InternalNeedleClient> clients = new ConcurrentHashMap<>();
     private String selfId;
     private boolean storageRole;
@@ -203,26 +200,23 @@ public class TombstonePurger {
             // Not ours by this ring: handing it to its owners is rebalance's work, not purge's.
             return true;
         }
-        String id = versionKey(t);
-        Set<String> done = purgedOn.getOrDefault(id, Set.of());
+        List<PurgeRules.ReplicaState> states = new ArrayList<>();
         for (RingNode n : replicas) {
             if (n.id().equals(selfId)) {
                 continue;
             }
-            Optional<NeedleRecord> answer;
             try {
-                answer = client(n).head(t.key());
+                states.add(PurgeRules.replica(t, client(n).head(t.key())));
             } catch (RuntimeException e) {
                 throw new ReplicaDown("replica " + n.id() + " did not answer: " + e.getMessage());
             }
-            PurgeRules.ReplicaState s = PurgeRules.replica(t, answer, done.contains(n.id()));
-            if (s != PurgeRules.ReplicaState.HOLDS) {
-                LOG.fine(() -> "tombstone of " + t.key() + " kept: " + n.id() + " is " + s);
-                return true;
-            }
+        }
+        if (!PurgeRules.allowPurge(states)) {
+            LOG.fine(() -> "tombstone of " + t.key() + " kept: replicas " + states);
+            return true;
         }
         for (RingNode n : replicas) {
-            if (n.id().equals(selfId) || done.contains(n.id())) {
+            if (n.id().equals(selfId)) {
                 continue;
             }
             boolean gone;
@@ -232,16 +226,11 @@ public class TombstonePurger {
                 throw new ReplicaDown("replica " + n.id() + " did not purge: " + e.getMessage());
             }
             if (!gone) {
+                // It now holds something the tombstone must hide (a write raced the check): keep ours.
                 return true;
-            }
-            purgedOn.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(n.id());
-            if (purgedOn.size() > 100_000) {
-                // Bounded memory: forgetting only means such a tombstone stays until recover-node.
-                purgedOn.clear();
             }
         }
         purgeHere(t.key(), t.hlc(), t.versionId());
-        purgedOn.remove(id);
         return true;
     }
 
@@ -293,11 +282,6 @@ public class TombstonePurger {
     private InternalNeedleClient client(RingNode node) {
         return clients.computeIfAbsent(node.endpoint(),
                 e -> new InternalNeedleClient(URI.create(e), auth, http, timeout));
-    }
-
-    private static String versionKey(NeedleRecord t) {
-        return t.key().kind() + "\u0000" + t.key().bucket() + "\u0000" + t.key().name() + "\u0000" + t.hlc()
-                + "\u0000" + t.versionId();
     }
 
     /** A replica did not answer: the pass stops (never purge while a replica is unreachable). */

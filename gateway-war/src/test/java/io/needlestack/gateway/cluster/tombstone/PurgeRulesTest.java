@@ -68,21 +68,20 @@ class PurgeRulesTest {
     }
 
     @Test
-    void aReplicaHoldsTheTombstoneOrANewerVersion() {
+    void aReplicaHoldsTheTombstoneANewerVersionOrNothingOrItIsStale() {
         NeedleRecord t = tombstone(hlcAt(5));
-        assertEquals(ReplicaState.HOLDS, PurgeRules.replica(t, Optional.of(t), false));
-        assertEquals(ReplicaState.HOLDS, PurgeRules.replica(t, Optional.of(rec(KEY, hlcAt(6), "n", false, null)), false));
-        assertEquals(ReplicaState.STALE, PurgeRules.replica(t, Optional.of(rec(KEY, hlcAt(4), "o", false, null)), false));
+        assertEquals(ReplicaState.HOLDS, PurgeRules.replica(t, Optional.of(t)));
+        assertEquals(ReplicaState.HOLDS, PurgeRules.replica(t, Optional.of(rec(KEY, hlcAt(6), "n", false, null))));
+        assertEquals(ReplicaState.STALE, PurgeRules.replica(t, Optional.of(rec(KEY, hlcAt(4), "o", false, null))));
+        assertEquals(ReplicaState.EMPTY, PurgeRules.replica(t, Optional.empty()));
     }
 
     @Test
-    void aReplicaWithNothingBlocksThePurgeUnlessThisNodeAlreadyPurgedItThere() {
-        NeedleRecord t = tombstone(hlcAt(5));
-        assertEquals(ReplicaState.MISSING, PurgeRules.replica(t, Optional.empty(), false));
-        assertEquals(ReplicaState.HOLDS, PurgeRules.replica(t, Optional.empty(), true));
-        assertTrue(PurgeRules.allHold(List.of(ReplicaState.HOLDS, ReplicaState.HOLDS)));
-        assertFalse(PurgeRules.allHold(List.of(ReplicaState.HOLDS, ReplicaState.MISSING)));
-        assertFalse(PurgeRules.allHold(List.of(ReplicaState.HOLDS, ReplicaState.UNREACHABLE)));
+    void onlyAStaleOrSilentReplicaBlocksThePurge() {
+        assertTrue(PurgeRules.allowPurge(List.of(ReplicaState.HOLDS, ReplicaState.HOLDS)));
+        assertTrue(PurgeRules.allowPurge(List.of(ReplicaState.HOLDS, ReplicaState.EMPTY)));
+        assertFalse(PurgeRules.allowPurge(List.of(ReplicaState.HOLDS, ReplicaState.STALE)));
+        assertFalse(PurgeRules.allowPurge(List.of(ReplicaState.HOLDS, ReplicaState.UNREACHABLE)));
     }
 
     @Test
