@@ -236,8 +236,8 @@ public class TombstonePurger {
 
     /**
      * Drops one tombstone from this node's store if it is still the newest version of its key here,
-     * with nothing beneath it and no delete-marker mark (a purge request from the node that found
-     * every replica holding it, or this node's own pass).
+     * past this node's grace period, with nothing beneath it and no delete-marker mark (a purge
+     * request from the node that found every replica ready, or this node's own pass).
      *
      * @return whether this node is now done with the tombstone: it holds nothing for the key, or a
      *         newer version; false when it keeps something the tombstone still has to hide
@@ -254,7 +254,8 @@ public class TombstonePurger {
         List<NeedleRecord> upTo = new ArrayList<>(2);
         upTo.add(n);
         upTo.addAll(local.scan(n, 1));
-        PurgeRules.Verdict v = PurgeRules.verdict(upTo, Long.MAX_VALUE, Duration.ZERO);
+        // This node's own rules apply too (its grace included), whoever asked.
+        PurgeRules.Verdict v = PurgeRules.verdict(upTo, System.currentTimeMillis(), grace);
         if (v != PurgeRules.Verdict.CANDIDATE) {
             return false;
         }
