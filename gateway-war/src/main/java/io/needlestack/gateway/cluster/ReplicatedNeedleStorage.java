@@ -204,7 +204,13 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         String source = resolution.current().get(0);
         NeedleRecord newest = got.get(source).orElseThrow();
         if (resolution.needsRepair()) {
-            repair(newest, source, resolution.stale());
+            // A replica with nothing for the key needs no tombstone: re-creating one there would only
+            // undo a tombstone purge that is under way.
+            List<String> stale = resolution.stale().stream()
+                    .filter(n -> !newest.tombstone() || got.getOrDefault(n, Optional.empty()).isPresent()).toList();
+            if (!stale.isEmpty()) {
+                repair(newest, source, stale);
+            }
         }
         return Optional.of(newest);
     }

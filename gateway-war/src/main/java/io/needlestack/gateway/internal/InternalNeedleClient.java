@@ -207,6 +207,23 @@ public final class InternalNeedleClient implements NeedleStorage {
         return NeedleJson.readList(bodyOf(r));
     }
 
+    /**
+     * Asks the remote node to purge a tombstone every replica holds (see {@code TombstonePurger}).
+     *
+     * @return whether the remote node now holds nothing for the key, or a newer version
+     */
+    public boolean purge(NeedleKey key, long hlc, String versionId) {
+        Map<String, String> p = InternalProtocol.keyParams(key);
+        p.put("hlc", Long.toString(hlc));
+        p.put("version", InternalProtocol.encode(versionId));
+        String target = InternalProtocol.target(InternalProtocol.PURGE, p);
+        HttpResponse<InputStream> r = send("POST", target, HttpRequest.BodyPublishers.noBody(), requestTimeout);
+        if (r.statusCode() != 200) {
+            throw failure(r, target);
+        }
+        return bodyOf(r).replace(" ", "").contains("\"gone\":true");
+    }
+
     /** The remote store's counters. */
     public StoreStats stats() {
         String target = InternalProtocol.target(InternalProtocol.STATS, Map.of());

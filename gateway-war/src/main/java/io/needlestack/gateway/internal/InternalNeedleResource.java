@@ -1,5 +1,6 @@
 package io.needlestack.gateway.internal;
 
+import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.CorruptNeedleException;
 import io.needlestack.storage.store.DataLengthException;
@@ -12,8 +13,10 @@ import io.needlestack.storage.store.StoreUnavailableException;
 import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
@@ -43,6 +46,8 @@ public class InternalNeedleResource {
 
     @EJB
     private StorageService storage;
+    @Inject
+    TombstonePurger purger;
 
     /** Stores a needle: the write in the signed query, the data streamed from the body. */
     @PUT
@@ -134,6 +139,25 @@ public class InternalNeedleResource {
                     startAfter == null ? null : InternalProtocol.decode(startAfter), limit,
                     Boolean.parseBoolean(tombstones));
             return Response.ok(NeedleJson.list(records), JSON).build();
+        });
+    }
+
+    /**
+     * Purges a tombstone that the asking node found on every replica (see {@code TombstonePurger}):
+     * answers {@code {"gone":true}} when this node now holds nothing for the key or something newer.
+     */
+    @POST
+    @Path(InternalProtocol.PURGE)
+    public Response purge(@QueryParam("kind") String kind, @QueryParam("bucket") String bucket,
+                          @QueryParam("name") String name, @QueryParam("hlc") String hlc,
+                          @QueryParam("version") String version) {
+        return answer(() -> {
+            if (hlc == null || version == null) {
+                throw new IllegalArgumentException("hlc and version are required");
+            }
+            boolean gone = purger.purgeHere(InternalProtocol.key(kind, bucket, name), Long.parseLong(hlc),
+                    InternalProtocol.decode(version));
+            return Response.ok("{\"gone\":" + gone + "}", JSON).build();
         });
     }
 

@@ -37,6 +37,7 @@ public final class InternalProtocol {
     static final String DATA = "data";
     static final String LIST = "list";
     static final String STATS = "stats";
+    static final String PURGE = "purge";
 
     private InternalProtocol() {
     }

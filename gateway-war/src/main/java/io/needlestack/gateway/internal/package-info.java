@@ -35,6 +35,9 @@
  * GET  /_internal/v1/list?kind=K&bucket=B64[&prefix=B64][&startAfter=B64]&limit=N
  *      [&tombstones=true]                         -> 200 {"records":[record, ..]}
  * GET  /_internal/v1/stats                         -> 200 StoreStats JSON
+ * POST /_internal/v1/purge?KEY&hlc=H&version=B64   -> 200 {"gone":bool}: drops that tombstone if it
+ *      is still this node's newest version with nothing beneath it (tombstone purge); gone is
+ *      true when the node now holds nothing for the key, or something newer
  * </pre>
  * Failures answer a JSON body {@code {"code","message","retryable"}}: the store's own failures
  * keep their type name as code ({@code StoreFullException} is 507, {@code StoreUnavailableException}

@@ -3,6 +3,7 @@ package io.needlestack.gateway.node;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import io.needlestack.gateway.cluster.RoutedNeedleStorage;
+import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.RequestScoped;
@@ -20,6 +21,8 @@ public class MetricsEndpoint {
     private StorageService storage;
     @Inject
     RoutedNeedleStorage routed;
+    @Inject
+    TombstonePurger purger;
 
     /** The counters. */
     @GET
@@ -40,6 +43,9 @@ public class MetricsEndpoint {
                 routed.failedReplicaWrites());
         gauge(b, "needlestack_repair_queue_depth", "gauge", "Replica writes waiting in this node's repair queue.",
                 routed.repairQueueDepth());
+        gauge(b, "needlestack_tombstones_purged_total", "counter",
+                "Tombstones dropped from this node's store after their grace period, once every replica held them.",
+                purger.purgedTombstones());
         Runtime rt = Runtime.getRuntime();
         gauge(b, "needlestack_jvm_heap_used_bytes", "gauge", "Heap in use.", rt.totalMemory() - rt.freeMemory());
         gauge(b, "needlestack_jvm_heap_max_bytes", "gauge", "Maximum heap.", rt.maxMemory());

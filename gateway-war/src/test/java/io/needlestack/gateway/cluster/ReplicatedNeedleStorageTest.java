@@ -41,6 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReplicatedNeedleStorageTest {
 
+    /** S3's (and the store's) order of names: UTF-8 bytes, unsigned. */
+    static final java.util.Comparator<String> UTF8 = (x, y) -> java.util.Arrays.compareUnsigned(
+            x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
+
     /** A replica: a map of records and bytes, which can be switched off like a dead node. */
     static final class MemoryReplica implements NeedleStorage {
         final Map<NeedleKey, NeedleRecord> records = new ConcurrentHashMap<>();
@@ -68,8 +72,9 @@ class ReplicatedNeedleStorageTest {
             }
             NeedleRecord r = new NeedleRecord(w.key(), w.hlc(), w.versionId(), w.tombstone(), w.metadata(), length,
                     Integer.toHexString(java.util.Arrays.hashCode(bytes)), 0, 0, 0, length);
-            records.put(w.key(), r);
+            // Data first: a reader that finds the new record must find its bytes (read repair runs concurrently).
             data.put(w.key(), bytes);
+            records.put(w.key(), r);
             return new PutResult(r, true, old == null ? List.of() : List.of(old));
         }
 
@@ -96,9 +101,9 @@ class ReplicatedNeedleStorageTest {
             check();
             return records.values().stream().filter(r -> r.key().kind() == kind && r.key().bucket().equals(bucket))
                     .filter(r -> r.key().name().startsWith(prefix))
-                    .filter(r -> startAfter == null || r.key().name().compareTo(startAfter) > 0)
+                    .filter(r -> startAfter == null || UTF8.compare(r.key().name(), startAfter) > 0)
                     .filter(r -> tombstones || !r.tombstone())
-                    .sorted(java.util.Comparator.comparing(r -> r.key().name())).limit(limit).toList();
+                    .sorted(java.util.Comparator.comparing(r -> r.key().name(), UTF8)).limit(limit).toList();
         }
     }
 
@@ -207,5 +212,38 @@ class ReplicatedNeedleStorageTest {
         assertFalse(names.contains("k07"));
         assertEquals(names.stream().sorted().toList(), names);
         assertEquals(names.stream().distinct().count(), names.size());
+    }
+
+    @Test
+    void listingsOfNamesOnTwoOfThreeNodesWithOneDownReturnEveryNameOnceInUtf8OrderAtAnyPageSize() {
+        Ring two = new Ring(1, 2, 32, ring.members());
+        ReplicatedNeedleStorage s = new ReplicatedNeedleStorage(two, new ConsistencyLevels(2, 1, 1, 1),
+                n -> replicas.get(n.id()), executor, Duration.ofSeconds(5), new PayloadSpool(spoolDir, 16), degraded,
+                failed, new RepairQueue(spoolDir.resolve("repair")));
+        String[] prefixes = {"a/", "b-", "\u00e9/", "\uff21/", "\ud83d\ude00/", ""};
+        List<String> want = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            String name = prefixes[i % prefixes.length] + (i * 37 % 600);
+            want.add(name);
+            s.put(write(name, 10 + i), bytes("x"), 1, false);
+        }
+        want.sort(UTF8);
+        for (MemoryReplica r : replicas.values()) {
+            assertTrue(r.records.size() < want.size(), "every node holds every name: N=2 placement not exercised");
+        }
+        replicas.get("b").down = true;
+        for (int limit : new int[] {1, 7, 100, 1000}) {
+            List<String> names = new ArrayList<>();
+            String after = null;
+            while (true) {
+                List<NeedleRecord> page = s.list(NeedleKind.OBJECT, "b", "", after, limit, false);
+                page.forEach(r -> names.add(r.key().name()));
+                if (page.size() < limit) {
+                    break;
+                }
+                after = page.get(page.size() - 1).key().name();
+            }
+            assertEquals(want, names, "page size " + limit);
+        }
     }
 }

@@ -57,7 +57,10 @@ public final class KeyListing<T> {
         }
         String last = null;
         while (true) {
-            List<T> batch = source.after(after, BATCH);
+            // One more than the page can still take tells whether it is truncated; a cluster merges
+            // a page from every node, so fetching a whole batch for a small max-keys costs real work.
+            int want = (int) Math.min(BATCH, (long) maxKeys - contents.size() - prefixes.size() + 1);
+            List<T> batch = source.after(after, want);
             if (batch.isEmpty()) {
                 return new Page<>(contents, prefixes, false, null);
             }
@@ -88,7 +91,7 @@ public final class KeyListing<T> {
                 last = key;
                 after = key;
             }
-            if (!skipped && batch.size() < BATCH) {
+            if (!skipped && batch.size() < want) {
                 return new Page<>(contents, prefixes, false, null);
             }
         }

@@ -106,4 +106,28 @@ class KeyListingTest {
         var page = over("", "\uD83D\uDE00", "\uFF61", "z").list("", null, null, 10);
         assertEquals(List.of("z", "\uFF61", "\uD83D\uDE00"), page.contents());
     }
+
+    @Test
+    void aSmallPageAsksTheSourceForOneMoreKeyThanItCanTakeNotAWholeBatch() {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            keys.add(String.format("k%04d", i));
+        }
+        List<Integer> asked = new ArrayList<>();
+        KeyListing<String> listing = new KeyListing<>((after, limit) -> {
+            asked.add(limit);
+            int from = after == null ? 0 : keys.indexOf(after) + 1;
+            return keys.subList(from, Math.min(keys.size(), from + limit));
+        }, k -> k);
+        KeyListing.Page<String> page = listing.list("", null, "k0100", 97);
+        assertEquals(97, page.contents().size());
+        assertTrue(page.truncated());
+        assertEquals("k0197", page.nextMarker());
+        assertEquals(List.of(98), asked);
+        asked.clear();
+        KeyListing.Page<String> last = listing.list("", null, "k2949", 1000);
+        assertEquals(50, last.contents().size());
+        assertFalse(last.truncated());
+        assertEquals(List.of(1000), asked);
+    }
 }

@@ -1,0 +1,294 @@
+package io.needlestack.gateway.cluster.tombstone;
+
+import com.hazelcast.map.IMap;
+import io.needlestack.core.config.NodeConfig;
+import io.needlestack.core.internal.ClusterSecret;
+import io.needlestack.core.internal.InternalAuth;
+import io.needlestack.core.platform.PlatformServices;
+import io.needlestack.core.ring.Ring;
+import io.needlestack.core.ring.RingNode;
+import io.needlestack.core.ring.RingPublication;
+import io.needlestack.gateway.cluster.RingView;
+import io.needlestack.gateway.internal.InternalNeedleClient;
+import io.needlestack.gateway.object.LocalNeedleStorage;
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleRecord;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The background pass of a storage node that forgets tombstones no replica needs any more. Every
+ * {@code needlestack.tombstone.purge.interval.seconds} (default 3600) it walks its own store
+ * ({@link LocalNeedleStorage#scan}) and, for each tombstone that {@link PurgeRules#verdict} makes a
+ * candidate (older than {@code needlestack.tombstone.grace.seconds}, default 864000 = 10 days, like
+ * Cassandra's gc_grace_seconds), asks every other replica the ring names for its newest version
+ * of the key over the internal plane. Only when all of them answer with the tombstone, something
+ * newer or nothing (never an older version) does it have the tombstone purged on them, then on
+ * itself (so an interrupted attempt leaves the tombstone here and is finished by a later pass). A pass does nothing while there is no ring, while
+ * a rebalance is under way (a previous ring is published) or when it cannot tell (no Hazelcast),
+ * and stops at the first replica that does not answer.
+ */
+@ApplicationScoped
+public class TombstonePurger {
+
+    /** Grace period property (seconds). */
+    public static final String GRACE_PROPERTY = "needlestack.tombstone.grace.seconds";
+    /** Interval between passes (seconds). */
+    public static final String INTERVAL_PROPERTY = "needlestack.tombstone.purge.interval.seconds";
+    /** Cassandra's gc_grace_seconds default: ten days. */
+    public static final long DEFAULT_GRACE_SECONDS = 10L * 24 * 3600;
+
+    private static final Logger LOG = Logger.getLogger(TombstonePurger.class.getName());
+    private static final int PAGE = 1000;
+
+    @Inject
+    LocalNeedleStorage local;
+    @Inject
+    RingView view;
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private final PlatformServices platform = new PlatformServices();
+    private final LongAdder purged = new LongAdder();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Map<String, InternalNeedleClient> clients = new ConcurrentHashMap<>();
+    private String selfId;
+    private boolean storageRole;
+    private Duration grace;
+    private InternalAuth auth;
+    private HttpClient http;
+    private Duration timeout;
+    private ScheduledFuture<?> task;
+    private volatile PassReport lastPass;
+
+    /**
+     * What one pass did.
+     *
+     * @param scanned    versions walked
+     * @param candidates tombstones past their grace period
+     * @param purged     tombstones purged on this node by this pass
+     * @param skipped    why the pass stopped early or did not run, or null
+     */
+    public record PassReport(long scanned, long candidates, long purged, String skipped) {
+    }
+
+    @PostConstruct
+    void init() {
+        NodeConfig config = NodeConfig.current();
+        selfId = config.nodeId();
+        storageRole = config.roles().contains(NodeConfig.Role.STORAGE);
+        grace = Duration.ofSeconds(config.getLong(GRACE_PROPERTY, DEFAULT_GRACE_SECONDS));
+        long interval = Math.max(1, config.getLong(INTERVAL_PROPERTY, 3600));
+        auth = ClusterSecret.auth(config.dataDirectory());
+        http = InternalNeedleClient.httpClient(Duration.ofSeconds(2));
+        timeout = Duration.ofMillis(config.getLong("needlestack.replica.timeout.ms", 8_000));
+        if (storageRole && scheduler != null) {
+            task = scheduler.scheduleWithFixedDelay(this::runPass, interval, interval, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Started with the application, so passes run without waiting for traffic. */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        // Touching the bean runs @PostConstruct.
+        purged.sum();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    /** Tombstones this node dropped since start (its own passes and other nodes' requests). */
+    public long purgedTombstones() {
+        return purged.sum();
+    }
+
+    /** The last pass's report, if one ran. */
+    public Optional<PassReport> lastPass() {
+        return Optional.ofNullable(lastPass);
+    }
+
+    private void runPass() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            lastPass = pass();
+            if (lastPass.purged() > 0 || lastPass.skipped() != null) {
+                LOG.info("tombstone purge: " + lastPass);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "tombstone purge pass failed", e);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    /** One pass over this node's store. */
+    PassReport pass() {
+        Optional<Ring> ring = view.ring();
+        if (ring.isEmpty()) {
+            return new PassReport(0, 0, 0, "no ring");
+        }
+        Optional<String> flux = ringInFlux();
+        if (flux.isPresent()) {
+            return new PassReport(0, 0, 0, flux.get());
+        }
+        long scanned = 0;
+        long candidates = 0;
+        long before = purged.sum();
+        NeedleRecord after = null;
+        List<NeedleRecord> group = new ArrayList<>(2);
+        try {
+            while (true) {
+                List<NeedleRecord> page = local.scan(after, PAGE);
+                for (NeedleRecord r : page) {
+                    scanned++;
+                    if (!group.isEmpty() && !group.get(0).key().equals(r.key())) {
+                        candidates += consider(ring.get(), group) ? 1 : 0;
+                        group.clear();
+                    }
+                    // The newest version and whether anything is beneath it is all a verdict needs.
+                    if (group.size() < 2) {
+                        group.add(r);
+                    }
+                }
+                if (page.size() < PAGE) {
+                    break;
+                }
+                after = page.get(page.size() - 1);
+            }
+            if (!group.isEmpty()) {
+                candidates += consider(ring.get(), group) ? 1 : 0;
+            }
+        } catch (ReplicaDown e) {
+            return new PassReport(scanned, candidates, purged.sum() - before, e.getMessage());
+        }
+        return new PassReport(scanned, candidates, purged.sum() - before, null);
+    }
+
+    /** Purges the newest version of one key if it is a candidate every replica holds; true for a candidate. */
+    private boolean consider(Ring ring, List<NeedleRecord> versions) {
+        if (PurgeRules.verdict(versions, System.currentTimeMillis(), grace) != PurgeRules.Verdict.CANDIDATE) {
+            return false;
+        }
+        NeedleRecord t = versions.get(0);
+        List<RingNode> replicas = ring.replicas(t.key().bucket(), PurgeRules.placementName(t.key()));
+        if (replicas.stream().noneMatch(n -> n.id().equals(selfId))) {
+            // Not ours by this ring: handing it to its owners is rebalance's work, not purge's.
+            return true;
+        }
+        List<PurgeRules.ReplicaState> states = new ArrayList<>();
+        for (RingNode n : replicas) {
+            if (n.id().equals(selfId)) {
+                continue;
+            }
+            try {
+                states.add(PurgeRules.replica(t, client(n).head(t.key())));
+            } catch (RuntimeException e) {
+                throw new ReplicaDown("replica " + n.id() + " did not answer: " + e.getMessage());
+            }
+        }
+        if (!PurgeRules.allowPurge(states)) {
+            LOG.fine(() -> "tombstone of " + t.key() + " kept: replicas " + states);
+            return true;
+        }
+        for (RingNode n : replicas) {
+            if (n.id().equals(selfId)) {
+                continue;
+            }
+            boolean gone;
+            try {
+                gone = client(n).purge(t.key(), t.hlc(), t.versionId());
+            } catch (RuntimeException e) {
+                throw new ReplicaDown("replica " + n.id() + " did not purge: " + e.getMessage());
+            }
+            if (!gone) {
+                // It now holds something the tombstone must hide (a write raced the check): keep ours.
+                return true;
+            }
+        }
+        purgeHere(t.key(), t.hlc(), t.versionId());
+        return true;
+    }
+
+    /**
+     * Drops one tombstone from this node's store if it is still the newest version of its key here,
+     * past this node's grace period, with nothing beneath it and no delete-marker mark (a purge
+     * request from the node that found every replica ready, or this node's own pass).
+     *
+     * @return whether this node is now done with the tombstone: it holds nothing for the key, or a
+     *         newer version; false when it keeps something the tombstone still has to hide
+     */
+    public boolean purgeHere(NeedleKey key, long hlc, String versionId) {
+        Optional<NeedleRecord> newest = local.head(key);
+        if (newest.isEmpty()) {
+            return true;
+        }
+        NeedleRecord n = newest.get();
+        if (!PurgeRules.sameVersion(n, key, hlc, versionId)) {
+            return PurgeRules.goneOrSuperseded(hlc, versionId, newest);
+        }
+        List<NeedleRecord> upTo = new ArrayList<>(2);
+        upTo.add(n);
+        upTo.addAll(local.scan(n, 1));
+        // This node's own rules apply too (its grace included), whoever asked.
+        PurgeRules.Verdict v = PurgeRules.verdict(upTo, System.currentTimeMillis(), grace);
+        if (v != PurgeRules.Verdict.CANDIDATE) {
+            return false;
+        }
+        if (local.drop(key, hlc, versionId)) {
+            purged.increment();
+        }
+        return true;
+    }
+
+    /** Why purging must wait for the ring, if it must. */
+    private Optional<String> ringInFlux() {
+        Optional<IMap<String, String>> map;
+        try {
+            map = platform.hazelcast().map(hz -> hz.getMap(RingPublication.MAP));
+        } catch (RuntimeException e) {
+            return Optional.of("ring publication unreadable: " + e.getMessage());
+        }
+        if (map.isEmpty()) {
+            return Optional.of("no Hazelcast: cannot tell whether a rebalance is under way");
+        }
+        return map.get().get(RingPublication.PREVIOUS) != null ? Optional.of("rebalance under way (previous ring published)")
+                : Optional.empty();
+    }
+
+    private InternalNeedleClient client(RingNode node) {
+        return clients.computeIfAbsent(node.endpoint(),
+                e -> new InternalNeedleClient(URI.create(e), auth, http, timeout));
+    }
+
+    /** A replica did not answer: the pass stops (never purge while a replica is unreachable). */
+    private static final class ReplicaDown extends RuntimeException {
+        ReplicaDown(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
