@@ -1,6 +1,8 @@
 package io.needlestack.gateway.node;
 
 import io.needlestack.core.config.NodeConfig;
+import io.needlestack.core.internal.ManagerLocation;
+import io.needlestack.core.platform.PlatformServices;
 import io.needlestack.gateway.cluster.RingView;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
@@ -16,7 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * Readiness of this node, answered without authentication (load balancers and start scripts
- * poll it): 200 with a JSON status when the node serves, 503 when its store is not open.
+ * poll it): 200 with a JSON status when the node serves, 503 when its store is not open. Its
+ * {@code manager} field is the active manager's base URL ("" while none is published).
  */
 @Path("_health")
 @RequestScoped
@@ -26,6 +29,22 @@ public class HealthEndpoint {
     private StorageService storage;
     @Inject
     RingView ring;
+
+    private final PlatformServices platform = new PlatformServices();
+
+    /**
+     * The active manager's base URL as published in Hazelcast ({@link ManagerLocation}), "" when
+     * none is: how {@code needlestack-adm --endpoint ANY_NODE} finds the manager.
+     */
+    private String activeManager() {
+        try {
+            String url = platform.hazelcast()
+                    .map(hz -> hz.<String, String>getMap(ManagerLocation.MAP).get(ManagerLocation.ACTIVE)).orElse(null);
+            return url == null || url.contains("\"") || url.contains("\\") ? "" : url;
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
 
     /** The node's status. */
     @GET
@@ -40,7 +59,7 @@ public class HealthEndpoint {
                     + ",\"checksum\":\"" + r.checksumHex() + "\"}").orElse("null");
             return Response.ok("{\"status\":\"UP\",\"roles\":[" + roles + "],\"store\":{\"writable\":" + s.writable()
                     + ",\"freeBytes\":" + s.freeBytes() + ",\"containers\":" + s.containers() + "},\"ring\":" + placement
-                    + ",\"consistency\":\"" + ring.levels() + "\"}").build();
+                    + ",\"consistency\":\"" + ring.levels() + "\",\"manager\":\"" + activeManager() + "\"}").build();
         } catch (RuntimeException e) {
             return Response.status(503).entity("{\"status\":\"DOWN\",\"roles\":[" + roles + "],\"reason\":\""
                     + e.getClass().getSimpleName() + "\"}").build();
