@@ -59,7 +59,8 @@ public class ManagerRole {
     private volatile Duration lease = DEFAULT_LEASE;
     private volatile Instant since;
     private volatile NodeConfig config;
-    private ScheduledFuture<?> round;
+    private volatile ScheduledFuture<?> round;
+    private ScheduledFuture<?> duties;
     private volatile String lastProblem = "";
 
     /**
@@ -81,6 +82,7 @@ public class ManagerRole {
         if (scheduler != null) {
             long every = Math.max(200, lease.toMillis() / 5);
             round = scheduler.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
+            duties = scheduler.scheduleWithFixedDelay(this::duties, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -89,11 +91,20 @@ public class ManagerRole {
         public void elected(long term) {
             since = Instant.now();
             LOG.info(() -> "manager " + nodeId + " is now the ACTIVE manager (term " + term + ", " + endpoint + ")");
-            cluster.publish(config);
-            try {
-                clusterManager.takeOver();
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.WARNING, "taking over the cluster state failed; retried at the next ring round", e);
+            // Off the lease thread: a Hazelcast call that waits for a dead member's partitions
+            // must never delay the next renewal.
+            Runnable takeOver = () -> {
+                cluster.publish(config);
+                try {
+                    clusterManager.takeOver();
+                } catch (SQLException | RuntimeException e) {
+                    LOG.log(Level.WARNING, "taking over the cluster state failed; retried at the next ring round", e);
+                }
+            };
+            if (scheduler != null && round != null) {
+                scheduler.execute(takeOver);
+            } else {
+                takeOver.run(); // the first round, in start(): a lone manager publishes before it serves
             }
         }
 
@@ -112,9 +123,6 @@ public class ManagerRole {
         }
         try {
             e.tick();
-            if (e.active()) {
-                cluster.ensurePublished(endpoint);
-            }
             lastProblem = "";
         } catch (SQLException | RuntimeException ex) {
             String p = String.valueOf(ex.getMessage());
@@ -125,10 +133,24 @@ public class ManagerRole {
         }
     }
 
+    /** The active manager's own round: keeps its address published. */
+    private void duties() {
+        try {
+            if (active()) {
+                cluster.ensurePublished(endpoint);
+            }
+        } catch (RuntimeException ex) {
+            LOG.log(Level.FINE, "could not check the published manager address", ex);
+        }
+    }
+
     @PreDestroy
     synchronized void stop() {
         if (round != null) {
             round.cancel(false);
+        }
+        if (duties != null) {
+            duties.cancel(false);
         }
         LeaseElector e = elector;
         if (e != null) {

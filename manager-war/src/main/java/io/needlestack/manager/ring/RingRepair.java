@@ -73,6 +73,8 @@ public final class RingRepair {
     /** Records (and logs) a repair made for {@code reason}. */
     public void repaired(String reason, Collection<String> nodes) {
         count.incrementAndGet();
+        // The nodes get two rounds again to take the re-published ring before they count.
+        previousRound = Map.of();
         last = Instant.now();
         lastReason = reason;
         lastNodes = List.copyOf(Set.copyOf(nodes));
