@@ -14,6 +14,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -38,10 +42,16 @@ public class HealthEndpoint {
      */
     private String activeManager() {
         try {
-            String url = platform.hazelcast()
-                    .map(hz -> hz.<String, String>getMap(ManagerLocation.MAP).get(ManagerLocation.ACTIVE)).orElse(null);
+            // Bounded: right after a member died, a map read can wait for its partitions to move,
+            // and a health check must answer quickly whatever the grid does.
+            String url = platform.hazelcast().map(hz -> hz.<String, String>getMap(ManagerLocation.MAP)
+                    .getAsync(ManagerLocation.ACTIVE).toCompletableFuture()).orElse(CompletableFuture.completedFuture(null))
+                    .get(2, TimeUnit.SECONDS);
             return url == null || url.contains("\"") || url.contains("\\") ? "" : url;
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             return "";
         }
     }
