@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * --consistency 2,1,1,1}, started once): {@code cluster up} starts the ring by itself, both
  * nodes take ring v1 and report its checksum, the ring holds both, consistency levels change and
  * invalid ones are refused with a clear error, a detach below N is refused, suspend and resume
- * change the node's state.
+ * change the node's state; a node without the manager role works as the CLI's endpoint (its
+ * {@code /_health} names the manager), users are created and deleted through it.
  */
 class ClusterAdmIT {
 
@@ -73,6 +74,21 @@ class ClusterAdmIT {
             assertEquals(0, table.exit(), table.output());
             assertTrue(table.output().contains("N=2 W=1 R=1 D=1") && table.output().contains(id1)
                     && table.output().contains(id2), table.output());
+
+            // Any node is an endpoint: n2 runs no manager (no --db), its /_health names n1's.
+            String viaN2 = "http://127.0.0.1:" + (port + 1);
+            LocalCluster.Result forwarded = LocalCluster.adm(viaN2, dir, "--json", "status");
+            assertEquals(0, forwarded.exit(), forwarded.output());
+            assertTrue(forwarded.output().contains("\"role\":\"active\"") && forwarded.output().contains("\"self\":\"" + id1 + "\""),
+                    forwarded.output());
+            LocalCluster.Result created = LocalCluster.adm(viaN2, dir, "create-user", "adm-user");
+            assertEquals(0, created.exit(), created.output());
+            assertTrue(created.output().contains("access key: ") && created.output().contains("secret key: "), created.output());
+            LocalCluster.Result users = LocalCluster.adm(endpoint, dir, "get-users");
+            assertTrue(users.exit() == 0 && users.output().contains("adm-user"), users.output());
+            LocalCluster.Result deleted = LocalCluster.adm(viaN2, dir, "delete-user", "adm-user");
+            assertEquals(0, deleted.exit(), deleted.output());
+            assertTrue(!LocalCluster.adm(endpoint, dir, "get-users").output().contains("adm-user"));
 
             // The ring was started by cluster up: a second start is refused.
             LocalCluster.Result again = LocalCluster.adm(endpoint, dir, "start");

@@ -23,6 +23,7 @@ import io.needlestack.core.config.NodeConfig;
 import io.needlestack.manager.account.Accounts;
 import io.needlestack.manager.bootstrap.ManagerStartup;
 import io.needlestack.manager.cluster.PayaraCluster;
+import io.needlestack.manager.election.ManagerRole;
 
 /**
  * {@code GET /_admin/api/status}:
@@ -33,7 +34,9 @@ import io.needlestack.manager.cluster.PayaraCluster;
  * ({@code attached|running|suspended|stopped|restarted|detached}, see
  * {@link io.needlestack.manager.ring.NodeState}), {@code liveness} the heartbeat's
  * ({@code running|stopped|down}), and {@code ringMismatch} lists the live nodes reporting a ring
- * checksum other than the manager's.
+ * checksum other than the manager's; {@code ringRepair} is
+ * {@link io.needlestack.manager.ring.RingRepair#json()}, {@code manager} is
+ * {@link ManagerRole#json()} (always the active manager's: a standby forwards the request).
  */
 @Path("status")
 @RequestScoped
@@ -52,6 +55,9 @@ public class StatusResource {
 
     @Inject
     ClusterManager clusterManager;
+
+    @Inject
+    ManagerRole role;
 
     /** The node's and the manager's state. */
     @GET
@@ -86,6 +92,8 @@ public class StatusResource {
                         .add("consistency", ClusterResource.levels(view.consistency())))
                 .add("nodes", nodes(view))
                 .add("ringMismatch", mismatch)
+                .add("ringRepair", clusterManager.repairs().json())
+                .add("manager", role.json())
                 .build().toString();
     }
 

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import io.needlestack.manager.ring.ClusterManager;
 import jakarta.inject.Inject;
+import io.needlestack.manager.election.ManagerRole;
 
 import io.needlestack.core.config.NodeConfig;
 import io.needlestack.manager.account.Accounts;
@@ -20,8 +21,9 @@ import io.needlestack.manager.db.Schema;
 
 /**
  * Runs when the manager application starts, before it serves requests: creates or upgrades
- * the schema, makes the root user match {@code root.credentials}, publishes the manager's
- * address, then loads and re-publishes the stored ring and consistency levels. A failure here fails the deployment, which is what an operator should see.
+ * the schema, makes the root user match {@code root.credentials}, loads the stored ring and
+ * consistency levels, then joins the manager election ({@link ManagerRole}): the elected manager
+ * publishes its address and the ring. A failure here fails the deployment, which is what an operator should see.
  */
 @ApplicationScoped
 public class ManagerStartup {
@@ -43,6 +45,9 @@ public class ManagerStartup {
     @Inject
     ClusterManager clusterManager;
 
+    @Inject
+    ManagerRole role;
+
     private volatile Instant startedAt;
     private volatile String database = "unknown";
 
@@ -52,12 +57,40 @@ public class ManagerStartup {
         int version = Schema.migrate(dataSource);
         database = Schema.describe(dataSource);
         RootCredentials root = RootCredentials.loadOrCreate(config.dataDirectory());
-        accounts.ensureRoot(root.accessKey(), root.secretKey());
-        cluster.publish(config);
+        ensureRoot(root);
         clusterManager.start(config);
+        // Last: once elected, the manager publishes its address and the ring (a lone manager is
+        // elected in this call; with a shared database the others stand by).
+        role.start(config);
         startedAt = Instant.now();
         LOG.info(() -> String.format("manager started in %d ms: %s, schema v%d, root access key %s",
                 (System.nanoTime() - t0) / 1_000_000, database, version, root.accessKey()));
+    }
+
+    /**
+     * Managers sharing a database start at the same time: two may both find no root user and
+     * insert it; the loser's transaction fails on the key and is tried again, then finds the row.
+     * Every manager of a cluster reads the same {@code root.credentials} ({@code cluster up}
+     * gives each node the same file), so re-applying it is idempotent.
+     */
+    private void ensureRoot(RootCredentials root) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                accounts.ensureRoot(root.accessKey(), root.secretKey());
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                LOG.info(() -> "root user bootstrap collided with another manager's (" + e + "), trying again");
+                try {
+                    Thread.sleep(300L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** When the manager finished starting, or null before. */

@@ -72,13 +72,35 @@ public class PayaraCluster implements CacheInvalidation {
      * @return the published base URL
      */
     public String publish(NodeConfig config) {
-        String url = config.get("needlestack.manager.url").orElseGet(() -> baseUrl(config));
-        URI.create(url); // fail fast on a malformed override
+        String url = endpoint(config);
         published = url;
         hazelcast().ifPresent(hz -> hz.getMap(ManagerLocation.MAP).put(ManagerLocation.ACTIVE, url));
         LOG.info(() -> "manager internal API at " + url + ManagerLocation.INTERNAL_PATH
                 + (hazelcast().isPresent() ? " (published in Hazelcast)" : " (no Hazelcast: not published)"));
         return url;
+    }
+
+    /** This node's manager base URL: {@code needlestack.manager.url}, else from bind address and port. */
+    public String endpoint(NodeConfig config) {
+        String url = config.get("needlestack.manager.url").orElseGet(() -> baseUrl(config));
+        URI.create(url); // fail fast on a malformed override
+        return url;
+    }
+
+    /**
+     * The active manager's check of every round: puts {@code url} back when the map names another
+     * address (a deposed manager wrote it late) or none (its entry was lost with a member).
+     */
+    public void ensurePublished(String url) {
+        hazelcast().ifPresent(hz -> {
+            Map<String, String> m = hz.getMap(ManagerLocation.MAP);
+            String now = m.get(ManagerLocation.ACTIVE);
+            if (!url.equals(now)) {
+                m.put(ManagerLocation.ACTIVE, url);
+                published = url;
+                LOG.info(() -> "manager address re-published: the map held " + now + ", not " + url);
+            }
+        });
     }
 
     @PreDestroy

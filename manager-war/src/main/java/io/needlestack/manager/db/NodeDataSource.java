@@ -22,9 +22,10 @@ import io.needlestack.core.config.NodeConfig;
  * <ul>
  *   <li>{@code needlestack.db.url}: a JDBC URL (e.g. {@code jdbc:postgresql://db/needlestack});
  *       default {@code jdbc:h2:file:<needlestack.data>/manager/db}. The driver must be visible
- *       to the application (H2 is in WEB-INF/lib).</li>
+ *       to the application (H2 and PostgreSQL's are in WEB-INF/lib).</li>
  *   <li>{@code needlestack.db.user}, {@code needlestack.db.password}: default {@code sa} and
- *       empty (H2's defaults).</li>
+ *       empty (H2's defaults) for H2; for any other database none, so that the URL's own
+ *       {@code user=} and {@code password=} parameters apply.</li>
  * </ul>
  * The container pools the connections this class opens and drives their transactions.
  */
@@ -44,8 +45,11 @@ public class NodeDataSource implements DataSource {
     /** Reads the location from the given settings. */
     public NodeDataSource(NodeConfig config) {
         this.url = defaultUrl(config);
-        this.user = config.get("needlestack.db.user", "sa");
-        this.password = config.get("needlestack.db.password", "");
+        // H2's defaults only for H2: another database takes the user from the URL
+        // (jdbc:postgresql://host/db?user=..&password=..) unless needlestack.db.user is set.
+        boolean h2 = url.startsWith("jdbc:h2:");
+        this.user = config.get("needlestack.db.user").orElse(h2 ? "sa" : null);
+        this.password = config.get("needlestack.db.password").orElse(h2 ? "" : null);
     }
 
     /** The JDBC URL the node's settings select. */

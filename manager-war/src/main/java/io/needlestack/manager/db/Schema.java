@@ -59,7 +59,22 @@ public final class Schema {
                     + "node_id VARCHAR(64) NOT NULL PRIMARY KEY, membership VARCHAR(16) NOT NULL, "
                     + "suspended BOOLEAN NOT NULL, accepted_start BIGINT NOT NULL, changed BIGINT NOT NULL)");
 
-    private static final List<List<String>> VERSIONS = List.of(V1, V2);
+    /**
+     * Version 3: the manager lease ({@code io.needlestack.manager.election}). One row (id 1):
+     * the holder's node id and admin endpoint, the {@code term} (raised by every take-over, the
+     * fencing token of ring and settings writes) and {@code beat} (raised by every renewal, so a
+     * standby sees the holder alive without comparing clocks). Holder "" means nobody.
+     */
+    private static final List<String> V3 = List.of(
+            "CREATE TABLE IF NOT EXISTS ns_manager_lease ("
+                    + "id INTEGER NOT NULL PRIMARY KEY, holder VARCHAR(64) NOT NULL, endpoint VARCHAR(255) NOT NULL, "
+                    + "term BIGINT NOT NULL, beat BIGINT NOT NULL, changed BIGINT NOT NULL)",
+            "INSERT INTO ns_manager_lease (id, holder, endpoint, term, beat, changed) VALUES (1, '', '', 0, 0, 0)");
+
+    private static final List<List<String>> VERSIONS = List.of(V1, V2, V3);
+
+    /** How often a migration that lost a race with another manager's is tried again. */
+    private static final int ATTEMPTS = 5;
 
     private Schema() {
     }
@@ -70,25 +85,70 @@ public final class Schema {
      * @return the schema version now in place
      */
     public static int migrate(DataSource ds) throws SQLException {
+        // Several managers may start at once on one shared database: each migration runs in one
+        // transaction holding a table lock (PostgreSQL's DDL is transactional), and one that
+        // collided anyway (e.g. two CREATE TABLE of ns_schema at the same instant) is retried
+        // and then finds the other's work done.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return migrateOnce(ds);
+            } catch (SQLException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+                int a = attempt;
+                LOG.info(() -> "schema migration attempt " + a + " collided with another manager's ("
+                        + e.getMessage() + "), trying again");
+                try {
+                    Thread.sleep(200L * attempt + (long) (Math.random() * 300));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static int migrateOnce(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS ns_schema (version INTEGER NOT NULL PRIMARY KEY, applied BIGINT NOT NULL)");
             }
-            int current = current(c);
-            for (int v = current + 1; v <= VERSIONS.size(); v++) {
-                try (Statement s = c.createStatement()) {
-                    for (String sql : VERSIONS.get(v - 1)) {
-                        s.execute(sql);
+            if (current(c) >= VERSIONS.size()) {
+                return VERSIONS.size();
+            }
+            boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                    .contains("postgres");
+            c.setAutoCommit(false);
+            try {
+                if (postgres) {
+                    // Held to the commit: a second manager waits here, then sees the versions applied.
+                    try (Statement s = c.createStatement()) {
+                        s.execute("LOCK TABLE ns_schema IN ACCESS EXCLUSIVE MODE");
                     }
                 }
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO ns_schema (version, applied) VALUES (?, ?)")) {
-                    p.setInt(1, v);
-                    p.setLong(2, System.currentTimeMillis());
-                    p.executeUpdate();
+                int current = current(c);
+                for (int v = current + 1; v <= VERSIONS.size(); v++) {
+                    try (Statement s = c.createStatement()) {
+                        for (String sql : VERSIONS.get(v - 1)) {
+                            s.execute(sql);
+                        }
+                    }
+                    try (PreparedStatement p = c.prepareStatement("INSERT INTO ns_schema (version, applied) VALUES (?, ?)")) {
+                        p.setInt(1, v);
+                        p.setLong(2, System.currentTimeMillis());
+                        p.executeUpdate();
+                    }
+                    int applied = v;
+                    LOG.info(() -> "manager database schema upgraded to version " + applied);
                 }
-                int applied = v;
-                LOG.info(() -> "manager database schema upgraded to version " + applied);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
             return VERSIONS.size();
         }

@@ -9,6 +9,7 @@ import io.needlestack.core.ring.Ring;
 import io.needlestack.core.ring.RingPublication;
 import io.needlestack.manager.bootstrap.ManagerStartup;
 import io.needlestack.manager.cluster.PayaraCluster;
+import io.needlestack.manager.election.ManagerRole;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -63,6 +64,11 @@ public class ClusterManager {
     @Inject
     PayaraCluster cluster;
 
+    @Inject
+    ManagerRole role;
+
+    private final RingRepair repair = new RingRepair();
+
     private RingStore store;
     private volatile RingStore.Stored state;
     private ScheduledFuture<?> round;
@@ -93,12 +99,14 @@ public class ClusterManager {
      * stored yet, publishes both and starts the heartbeat rounds. Called by the manager's startup.
      */
     public synchronized void start(NodeConfig config) throws SQLException {
-        store = new RingStore(dataSource);
+        store = new RingStore(dataSource, role.fence());
         RingStore.Stored s = store.load();
         if (s.consistency().isEmpty()) {
             ConsistencyLevels initial = ConsistencyLevels.parse(config.get("needlestack.consistency", DEFAULT_CONSISTENCY));
             try {
-                store.storeConsistency(0, initial);
+                // Unfenced on purpose: any manager may store the first levels, the compare-and-set
+                // on settings version 0 lets exactly one of them do it.
+                new RingStore(dataSource).storeConsistency(0, initial);
             } catch (StaleVersionException e) {
                 LOG.info("another manager stored the consistency levels first");
             }
@@ -301,6 +309,23 @@ public class ClusterManager {
         return next;
     }
 
+    /**
+     * This node was elected active manager: reloads what the previous one stored and publishes it
+     * (the election calls this).
+     */
+    public synchronized void takeOver() throws SQLException {
+        RingStore.Stored s = reload();
+        publish();
+        LOG.info(() -> "took over the cluster state: " + s.ring().map(r -> "ring v" + r.version() + " "
+                + r.checksumHex()).orElse("no ring yet") + ", consistency " + s.consistency().map(Object::toString).orElse("-"));
+        autostart();
+    }
+
+    /** The ring repairs this manager made (for status). */
+    public RingRepair repairs() {
+        return repair;
+    }
+
     /** Publishes the stored ring and levels again (repairs a node holding another ring). */
     public synchronized boolean republish() throws SQLException {
         reload();
@@ -308,6 +333,9 @@ public class ClusterManager {
     }
 
     private boolean publish() {
+        if (!role.active()) {
+            return false; // a standby never publishes: the active manager's publication stands
+        }
         RingStore.Stored s = state;
         String consistency = s.consistency().map(c -> c.n() + "," + c.w() + "," + c.r() + "," + c.d())
                 .orElse(DEFAULT_CONSISTENCY);
@@ -316,7 +344,7 @@ public class ClusterManager {
 
     /** The all-in-one's first start, as soon as its storage node is registered. */
     private void autostart() {
-        if (!autostart || state == null || state.ring().isPresent()) {
+        if (!autostart || state == null || state.ring().isPresent() || !role.active()) {
             return;
         }
         try {
@@ -332,20 +360,24 @@ public class ClusterManager {
 
     private void heartbeatRound() {
         try {
+            if (!role.active()) {
+                return;
+            }
             autostart();
             RingStore.Stored s = state;
             if (s == null || s.ring().isEmpty()) {
                 return;
             }
-            String text = RingPublication.toText(s.ring().get());
-            List<String> mismatch = view().mismatch();
-            // A node that took the ring reports it at its next beat; only republish when the map
-            // itself is wrong or a node still differs a round later.
-            if (!text.equals(cluster.publishedRingText()) || !mismatch.isEmpty()) {
+            View v = view();
+            Map<String, String> reported = new TreeMap<>();
+            v.mismatch().forEach(id -> reported.put(id, v.nodes().get(id).record().ringChecksum()));
+            String reason = repair.check(s.ring().get(), RingPublication.toText(s.ring().get()),
+                    cluster.publishedRingText(), reported);
+            if (reason != null) {
                 reload();
                 publish();
                 republished.incrementAndGet();
-                LOG.fine(() -> "re-published ring v" + s.ring().get().version() + " for " + mismatch);
+                repair.repaired(reason, reported.keySet());
             }
         } catch (RuntimeException | SQLException e) {
             LOG.log(Level.WARNING, "heartbeat round failed", e);

@@ -26,10 +26,28 @@ import javax.sql.DataSource;
 public class RingStore {
 
     private final DataSource ds;
+    private final Fence fence;
 
-    /** A store over the manager's data source (schema already migrated). */
+    /**
+     * A check run first in every write transaction, on its connection: a manager passes
+     * {@link io.needlestack.manager.election.ManagerRole#fence()}, which refuses (throws) unless
+     * it still holds the manager lease of its term, so a deposed manager writes nothing at all.
+     */
+    @FunctionalInterface
+    public interface Fence {
+        /** Throws to refuse the write. */
+        void check(Connection c) throws SQLException;
+    }
+
+    /** A store over the manager's data source (schema already migrated), writes unfenced. */
     public RingStore(DataSource ds) {
+        this(ds, c -> { });
+    }
+
+    /** A store whose every write passes {@code fence} first, in the same transaction. */
+    public RingStore(DataSource ds, Fence fence) {
         this.ds = ds;
+        this.fence = fence;
     }
 
     /**
@@ -182,6 +200,7 @@ public class RingStore {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                fence.check(c);
                 work.run(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {

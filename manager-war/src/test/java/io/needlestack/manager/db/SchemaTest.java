@@ -25,18 +25,18 @@ class SchemaTest {
     void databaseLivesInTheDataDirectoryAndMigrationIsIdempotent() throws Exception {
         NodeDataSource ds = new NodeDataSource(NodeConfig.of(Map.of("needlestack.data", data.toString())));
         assertTrue(ds.getUrl().startsWith("jdbc:h2:file:" + data.toAbsolutePath()), ds.getUrl());
-        assertEquals(2, Schema.migrate(ds));
+        assertEquals(3, Schema.migrate(ds));
         assertTrue(Files.exists(data.resolve("manager").resolve("db.mv.db")));
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO ns_user (id, display_name, user_role, active, created, row_version) "
                     + "VALUES ('u', 'U', 'USER', TRUE, 1, 0)");
         }
         // Applying again (every start) keeps the data and records each version once.
-        assertEquals(2, Schema.migrate(ds));
+        assertEquals(3, Schema.migrate(ds));
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ns_schema")) {
                 r.next();
-                assertEquals(2, r.getInt(1));
+                assertEquals(3, r.getInt(1));
             }
             try (ResultSet r = s.executeQuery("SELECT COUNT(*) FROM ns_cluster")) {
                 r.next();
