@@ -14,7 +14,7 @@ import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleRecord;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,8 +58,9 @@ public class RebalanceMover {
     LocalNeedleStorage local;
     @Inject
     RingView view;
+    /** The mover has its own thread: a pass may take minutes, and must not hold a shared scheduler's thread. */
     @Resource
-    ManagedScheduledExecutorService scheduler;
+    ManagedThreadFactory threads;
 
     private final PlatformServices platform = new PlatformServices();
     private final Map<String, InternalNeedleClient> clients = new ConcurrentHashMap<>();
@@ -71,7 +70,8 @@ public class RebalanceMover {
     private Duration timeout;
     private Throttle throttle;
     private int page;
-    private ScheduledFuture<?> task;
+    private Thread thread;
+    private long interval;
     private volatile boolean stopping;
     private volatile RebalanceProgress progress;
     private long publishedAt;
@@ -88,15 +88,34 @@ public class RebalanceMover {
         throttle = Throttle.of(config.getLong("needlestack.rebalance.ops-per-second", 2000),
                 config.getLong("needlestack.rebalance.bytes-per-second", 64L << 20));
         page = Math.max(1, config.getInt("needlestack.rebalance.page", 256));
-        long interval = Math.max(100, config.getLong("needlestack.rebalance.interval.ms", 2000));
-        task = scheduler.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+        interval = Math.max(100, config.getLong("needlestack.rebalance.interval.ms", 2000));
+        thread = threads.newThread(this::loop);
+        thread.setName("needlestack-rebalance-mover");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @PreDestroy
     void stop() {
         stopping = true;
-        if (task != null) {
-            task.cancel(false);
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+            tick();
         }
     }
 
@@ -127,6 +146,7 @@ public class RebalanceMover {
             runPass(transition, p);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stopping = true;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "rebalance pass failed; retried at the next tick", e);
         }
