@@ -7,8 +7,13 @@ import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleWrite;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -51,6 +56,14 @@ final class MovePass {
             return copied + released + pending + failed;
         }
 
+        void add(Counts c) {
+            copied += c.copied;
+            bytes += c.bytes;
+            released += c.released;
+            pending += c.pending;
+            failed += c.failed;
+        }
+
         @Override
         public String toString() {
             return "scanned=" + scanned + " copied=" + copied + " bytes=" + bytes + " released=" + released
@@ -64,15 +77,21 @@ final class MovePass {
     private final Function<RingNode, NeedleStorage> nodes;
     private final Throttle throttle;
     private final int page;
+    private final ExecutorService workers;
 
+    /**
+     * @param workers threads that move the versions of a page in parallel (null: one at a time, in
+     *                the caller's thread); the throttle bounds them all together
+     */
     MovePass(String self, Transition transition, Holdings local, Function<RingNode, NeedleStorage> nodes,
-             Throttle throttle, int page) {
+             Throttle throttle, int page, ExecutorService workers) {
         this.self = self;
         this.rule = new MoveRule(self, transition.plan());
         this.local = local;
         this.nodes = nodes;
         this.throttle = throttle;
         this.page = page;
+        this.workers = workers;
     }
 
     /**
@@ -88,14 +107,39 @@ final class MovePass {
         NeedleKey lastKey = null;
         while (keepGoing.getAsBoolean()) {
             List<NeedleRecord> records = local.scan(after, page);
+            List<CompletableFuture<Counts>> moving = new ArrayList<>();
             for (NeedleRecord r : records) {
                 counts.scanned++;
                 // The scan gives a key's versions newest first.
                 boolean newest = !r.key().equals(lastKey);
                 lastKey = r.key();
                 MoveRule.Move move = rule.decide(r.key());
-                if (!move.isNone()) {
-                    handle(r, newest, move, counts);
+                if (move.isNone()) {
+                    continue;
+                }
+                if (workers == null) {
+                    counts.add(handle(r, newest, move));
+                } else {
+                    moving.add(CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return handle(r, newest, move);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new CompletionException(e);
+                        }
+                    }, workers));
+                }
+            }
+            // The page is finished before the next is read: the cursor never runs ahead of the work.
+            for (CompletableFuture<Counts> f : moving) {
+                try {
+                    counts.add(f.get());
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof CompletionException c && c.getCause() instanceof InterruptedException) {
+                        throw new InterruptedException("rebalance pass interrupted");
+                    }
+                    counts.failed++;
+                    LOG.log(Level.WARNING, "rebalance move failed unexpectedly", e.getCause());
                 }
             }
             afterPage.run();
@@ -107,7 +151,8 @@ final class MovePass {
         return false;
     }
 
-    private void handle(NeedleRecord r, boolean newest, MoveRule.Move move, Counts counts) throws InterruptedException {
+    private Counts handle(NeedleRecord r, boolean newest, MoveRule.Move move) throws InterruptedException {
+        Counts counts = new Counts();
         boolean allConfirmed = true;
         for (RingNode target : move.targets()) {
             if (target.id().equals(self)) {
@@ -141,6 +186,7 @@ final class MovePass {
         if (move.release() && allConfirmed && local.drop(r.key(), r.hlc(), r.versionId())) {
             counts.released++;
         }
+        return counts;
     }
 
     /** Whether a node confirms a version: it holds it, or (for a key's newest version) a newer one. */

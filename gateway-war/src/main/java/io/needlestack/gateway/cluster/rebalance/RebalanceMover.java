@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -45,8 +47,9 @@ import java.util.logging.Logger;
  * <p>Settings: {@code needlestack.rebalance.bytes-per-second} (default 67108864, 64 MiB/s; 0 =
  * unlimited), {@code needlestack.rebalance.ops-per-second} (remote calls, HEADs and copies;
  * default 2000; 0 = unlimited), {@code needlestack.rebalance.page} (versions per scan page,
- * default 256), {@code needlestack.rebalance.interval.ms} (how often an idle mover looks for a
- * rebalance, default 2000).
+ * default 256), {@code needlestack.rebalance.parallelism} (versions moved at once, default 4),
+ * {@code needlestack.rebalance.interval.ms} (how often an idle mover looks for a rebalance,
+ * default 2000).
  */
 @ApplicationScoped
 public class RebalanceMover {
@@ -71,6 +74,7 @@ public class RebalanceMover {
     private Throttle throttle;
     private int page;
     private Thread thread;
+    private ExecutorService workers;
     private long interval;
     private volatile boolean stopping;
     private volatile RebalanceProgress progress;
@@ -89,6 +93,8 @@ public class RebalanceMover {
                 config.getLong("needlestack.rebalance.bytes-per-second", 64L << 20));
         page = Math.max(1, config.getInt("needlestack.rebalance.page", 256));
         interval = Math.max(100, config.getLong("needlestack.rebalance.interval.ms", 2000));
+        int parallelism = Math.max(1, config.getInt("needlestack.rebalance.parallelism", 4));
+        workers = parallelism == 1 ? null : Executors.newFixedThreadPool(parallelism, threads);
         thread = threads.newThread(this::loop);
         thread.setName("needlestack-rebalance-mover");
         thread.setDaemon(true);
@@ -98,6 +104,9 @@ public class RebalanceMover {
     @PreDestroy
     void stop() {
         stopping = true;
+        if (workers != null) {
+            workers.shutdownNow();
+        }
         if (thread != null) {
             thread.interrupt();
             try {
@@ -154,7 +163,7 @@ public class RebalanceMover {
 
     private void runPass(Transition transition, RebalanceProgress before) throws InterruptedException {
         MovePass.Counts counts = new MovePass.Counts();
-        MovePass pass = new MovePass(selfId, transition, holdings(), this::node, throttle, page);
+        MovePass pass = new MovePass(selfId, transition, holdings(), this::node, throttle, page, workers);
         long version = transition.next().version();
         boolean complete = pass.run(counts,
                 () -> !stopping && view.transition().map(x -> x.next().version() == version).orElse(false),

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -58,12 +60,16 @@ class MovePassTest {
 
     /** Runs passes on every node until one round moves nothing; returns the number of rounds. */
     private int rebalance(Transition t) throws InterruptedException {
+        return rebalance(t, null);
+    }
+
+    private int rebalance(Transition t, ExecutorService workers) throws InterruptedException {
         Throttle unlimited = Throttle.of(0, 0);
         for (int round = 1; round <= 10; round++) {
             long moved = 0;
             for (RingNode n : t.union().members()) {
                 MovePass.Counts c = new MovePass.Counts();
-                MovePass pass = new MovePass(n.id(), t, store(n.id()), x -> store(x.id()), unlimited, 7);
+                MovePass pass = new MovePass(n.id(), t, store(n.id()), x -> store(x.id()), unlimited, 7, workers);
                 assertTrue(pass.run(c, () -> true, () -> { }));
                 moved += c.moved();
             }
@@ -105,7 +111,13 @@ class MovePassTest {
             expected.put(key(i), 100L + i);
         }
         Transition attach = Transition.of(v1, v2).orElseThrow();
-        int rounds = rebalance(attach);
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        int rounds;
+        try {
+            rounds = rebalance(attach, workers);
+        } finally {
+            workers.shutdownNow();
+        }
         assertTrue(rounds <= 2, "took " + rounds + " rounds");
         assertPlacedExactly(v2, expected);
         assertFalse(store("d").records.isEmpty(), "the new node received nothing");
@@ -133,7 +145,7 @@ class MovePassTest {
         List<Long> failed = new ArrayList<>();
         for (String id : List.of("a", "b", "c")) {
             MovePass.Counts c = new MovePass.Counts();
-            new MovePass(id, t, store(id), x -> store(x.id()), Throttle.of(0, 0), 50).run(c, () -> true, () -> { });
+            new MovePass(id, t, store(id), x -> store(x.id()), Throttle.of(0, 0), 50, null).run(c, () -> true, () -> { });
             assertEquals(0, c.released, id + " released copies the new owner never confirmed");
             failed.add(c.failed);
         }
@@ -141,6 +153,29 @@ class MovePassTest {
         // Nothing was lost meanwhile: every needle still on all its previous owners.
         assertPlacedExactly(v1, expected);
         store("d").down = false;
+        rebalance(t);
+        assertPlacedExactly(v2, expected);
+    }
+
+    @Test
+    void aPassStoppedHalfwayIsFinishedByAFreshOneAsAfterARestart() throws InterruptedException {
+        Ring v1 = ring(1, "a", "b", "c");
+        Ring v2 = ring(2, "a", "b", "c", "d");
+        Map<NeedleKey, Long> expected = new LinkedHashMap<>();
+        for (int i = 0; i < KEYS; i++) {
+            write(v1, key(i), 10 + i, i % 11 == 0);
+            expected.put(key(i), 10L + i);
+        }
+        Transition t = Transition.of(v1, v2).orElseThrow();
+        for (String id : List.of("a", "b", "c")) {
+            int[] pages = {0};
+            MovePass.Counts c = new MovePass.Counts();
+            boolean complete = new MovePass(id, t, store(id), x -> store(x.id()), Throttle.of(0, 0), 20, null)
+                    .run(c, () -> pages[0] < 3, () -> pages[0]++);
+            assertFalse(complete, "the pass was not stopped");
+            assertTrue(c.copied > 0, id + " copied nothing before it stopped");
+        }
+        // A new mover (the node restarted) knows nothing of the first: it finishes the job.
         rebalance(t);
         assertPlacedExactly(v2, expected);
     }
