@@ -58,7 +58,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * fourth node is started, attached and the ring rebalanced; once every node reports the rebalance
  * done, every acknowledged object reads back byte for byte and every needle (objects and chunks)
  * is stored on exactly the nodes the new ring names, asked through each node's internal data
- * plane. Then the fourth node is detached and the same holds on three nodes, the fourth empty.
+ * plane. Then the fourth node is detached, killed with {@code kill -9} while it hands its share
+ * over and restarted, and the same holds on three nodes, the fourth empty.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -155,21 +156,35 @@ class RebalanceIT {
     @Test
     @Order(2)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void detachingItAgainMovesItsShareBackAndLeavesItEmpty() throws Exception {
-        startWriter(NODES);
+    void detachingItAgainMovesItsShareBackAndLeavesItEmptyEvenWhenItIsKilledMidway() throws Exception {
+        // Not through n4: it is killed meanwhile.
+        startWriter(3);
         Thread.sleep(5_000);
         adm("detach", ids[3]);
         long before = sizes.size();
         long t0 = System.nanoTime();
         String rebalance = adm("rebalance").output();
         System.out.println("detach: " + rebalance.trim());
+        // The detached node is the source of every copy: kill -9 it in the middle and restart it.
+        long copied = waitForCopies(ids[3], 40, Duration.ofSeconds(90));
+        long pid = LocalCluster.pid(node(3));
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long killDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (LocalCluster.alive(pid) && System.nanoTime() < killDeadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(!LocalCluster.alive(pid), "n4 survived kill -9");
+        System.out.println("killed n4 (kill -9) after it had copied " + copied + " needles; restarting it");
+        LocalCluster.Result restarted = LocalCluster.script("start", "--data", node(3).toString(), "--wait", "240");
+        assertEquals(0, restarted.exit(), restarted.output());
         double[] took = waitForRebalanceDone(Duration.ofMinutes(6));
         double wall = (System.nanoTime() - t0) / 1e9;
         stopWriter();
         assertTrue(waitForRingMembers(3, NODES, Duration.ofSeconds(60)), "not every node places by the ring of 3");
         System.out.println(adm("status").output());
         System.out.printf("REBALANCE detach n4: %d objects stored before, %d acknowledged in all (%d written during"
-                + " the move), %d failed PUTs; done after %.1f s (wall), %.1f s by the nodes' reports%n", before,
+                + " the move), %d failed PUTs; done after %.1f s (wall, a kill -9 and restart of n4 included), %.1f s by"
+                + " the nodes' reports%n", before,
                 sizes.size(), sizes.size() - before, failedPuts.get(), wall, took[0]);
         verifyEverything(3);
     }
@@ -284,6 +299,23 @@ class RebalanceIT {
             Thread.sleep(1000);
         }
         throw new AssertionError("the rebalance was not done within " + bound + ":\n" + last);
+    }
+
+    /** Waits until a node reports at least {@code atLeast} copies for the current rebalance; returns its count. */
+    private long waitForCopies(String nodeId, long atLeast, Duration bound) throws Exception {
+        Pattern copied = Pattern.compile("\"nodeId\":\"" + Pattern.quote(nodeId)
+                + "\",\"ringVersion\":\\d+,\"scanned\":\\d+,\"copied\":(\\d+)");
+        long deadline = System.nanoTime() + bound.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = LocalCluster.adm("http://127.0.0.1:" + port, node(0), "--json", "status").output();
+            Matcher m = copied.matcher(last);
+            if (m.find() && Long.parseLong(m.group(1)) >= atLeast) {
+                return Long.parseLong(m.group(1));
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(nodeId + " never copied " + atLeast + " needles:\n" + last);
     }
 
     /** Waits until every running node's /_health shows a ring of {@code members}. */
