@@ -157,7 +157,9 @@ public class RebalanceMover {
             Thread.currentThread().interrupt();
             stopping = true;
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "rebalance pass failed; retried at the next tick", e);
+            // Typically the store still starting after a restart: one line, the trace only at FINE.
+            LOG.warning("rebalance pass failed, retried at the next tick: " + e);
+            LOG.log(Level.FINE, "rebalance pass failure", e);
         }
     }
 
