@@ -5,6 +5,8 @@ import io.needlestack.core.internal.ClusterSecret;
 import io.needlestack.core.internal.InternalAuth;
 import io.needlestack.core.ring.Ring;
 import io.needlestack.core.ring.RingNode;
+import io.needlestack.gateway.cluster.rebalance.RebalancingNeedleStorage;
+import io.needlestack.gateway.cluster.rebalance.Transition;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.gateway.object.NeedleStorage;
@@ -182,7 +184,17 @@ public class RoutedNeedleStorage implements NeedleStorage {
         if (ring.isEmpty()) {
             return local;
         }
-        return new ReplicatedNeedleStorage(ring.get(), view.levels(), this::node, executor, timeout, spool,
+        NeedleStorage next = replicated(ring.get());
+        Optional<Transition> moving = view.transition();
+        if (moving.isPresent() && moving.get().next().version() == ring.get().version()) {
+            // A rebalance: new owners first, old owners for what has not moved yet.
+            return new RebalancingNeedleStorage(next, replicated(moving.get().union()), moving.get(), this::node);
+        }
+        return next;
+    }
+
+    private ReplicatedNeedleStorage replicated(Ring ring) {
+        return new ReplicatedNeedleStorage(ring, view.levels(), this::node, executor, timeout, spool,
                 degradedReads, failedReplicaWrites, repairs);
     }
 

@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Properties;
 
+import io.needlestack.core.ring.RebalanceProgress;
 import io.needlestack.manager.ring.ClusterManager;
+import io.needlestack.manager.ring.RebalanceTracker;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -29,7 +32,7 @@ import io.needlestack.manager.election.ManagerRole;
  * {@code GET /_admin/api/status}:
  * {@code {"nodeId","roles":[..],"version","startedAt","uptimeSeconds","users","buckets",
  * "database","cluster":{"clustered","managerUrl"},"ring":{"version","checksum","members",
- * "consistency":{"n","w","r","d"}},"nodes":[node..],"ringMismatch":[id..]}}, where a node is
+ * "consistency":{"n","w","r","d"}},"nodes":[node..],"ringMismatch":[id..],"rebalance":{..}}}, where a node is
  * {@link ClusterResource#node}: {@code state} is LeoFS's
  * ({@code attached|running|suspended|stopped|restarted|detached}, see
  * {@link io.needlestack.manager.ring.NodeState}), {@code liveness} the heartbeat's
@@ -37,6 +40,10 @@ import io.needlestack.manager.election.ManagerRole;
  * checksum other than the manager's; {@code ringRepair} is
  * {@link io.needlestack.manager.ring.RingRepair#json()}, {@code manager} is
  * {@link ManagerRole#json()} (always the active manager's: a standby forwards the request).
+ * {@code rebalance} is the last rebalance:
+ * {@code {"inProgress","fromVersion","toVersion","done","startedAt","finishedAt","seconds",
+ * "waitingFor":[id..],"nodes":[{"nodeId","ringVersion","scanned","copied","bytes","released",
+ * "pending","failed","passes","done","startedAt","updatedAt"}..]}} (see {@link RebalanceTracker}).
  */
 @Path("status")
 @RequestScoped
@@ -58,6 +65,7 @@ public class StatusResource {
 
     @Inject
     ManagerRole role;
+    RebalanceTracker rebalances;
 
     /** The node's and the manager's state. */
     @GET
@@ -94,7 +102,27 @@ public class StatusResource {
                 .add("ringMismatch", mismatch)
                 .add("ringRepair", clusterManager.repairs().json())
                 .add("manager", role.json())
+                .add("rebalance", rebalance(rebalances.status()))
                 .build().toString();
+    }
+
+    /** The last rebalance and every node's progress on it. */
+    static JsonObjectBuilder rebalance(RebalanceTracker.Status s) {
+        JsonArrayBuilder waiting = Json.createArrayBuilder();
+        s.waitingFor().forEach(waiting::add);
+        JsonArrayBuilder nodes = Json.createArrayBuilder();
+        for (RebalanceProgress p : s.nodes().values()) {
+            nodes.add(Json.createObjectBuilder().add("nodeId", p.nodeId()).add("ringVersion", p.ringVersion())
+                    .add("scanned", p.scanned()).add("copied", p.copied()).add("bytes", p.bytes())
+                    .add("released", p.released()).add("pending", p.pending()).add("failed", p.failed())
+                    .add("passes", p.passes()).add("done", p.done()).add("startedAt", p.startedAt().toString())
+                    .add("updatedAt", p.updatedAt().toString()));
+        }
+        return Json.createObjectBuilder().add("inProgress", s.inProgress()).add("fromVersion", s.fromVersion())
+                .add("toVersion", s.toVersion()).add("done", s.done())
+                .add("startedAt", s.startedAt() == null ? "" : s.startedAt().toString())
+                .add("finishedAt", s.finishedAt() == null ? "" : s.finishedAt().toString())
+                .add("seconds", s.seconds()).add("waitingFor", waiting).add("nodes", nodes);
     }
 
     /** Every node (registry, attached and ring members) with its state, by id. */

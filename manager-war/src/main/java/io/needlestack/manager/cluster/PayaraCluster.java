@@ -164,6 +164,39 @@ public class PayaraCluster implements CacheInvalidation {
         return true;
     }
 
+    /**
+     * Publishes the ring a rebalance leaves ({@link RingPublication#PREVIOUS}), or withdraws it
+     * when {@code ringText} is null.
+     */
+    public void publishPreviousRing(String ringText) {
+        hazelcast().ifPresent(hz -> {
+            Map<String, String> map = hz.getMap(RingPublication.MAP);
+            if (ringText == null) {
+                map.remove(RingPublication.PREVIOUS);
+            } else {
+                map.put(RingPublication.PREVIOUS, ringText);
+            }
+        });
+    }
+
+    /** Withdraws the previous ring only if it is still {@code ringText} (another rebalance may have replaced it). */
+    public boolean withdrawPreviousRing(String ringText) {
+        return hazelcast().map(hz -> hz.<String, String>getMap(RingPublication.MAP)
+                .remove(RingPublication.PREVIOUS, ringText)).orElse(false);
+    }
+
+    /** The previous ring's text while a rebalance runs, or null. */
+    public String publishedPreviousRingText() {
+        return hazelcast().map(hz -> hz.<String, String>getMap(RingPublication.MAP).get(RingPublication.PREVIOUS))
+                .orElse(null);
+    }
+
+    /** Every node's rebalance progress JSON ({@link io.needlestack.core.ring.RebalanceProgress#MAP}), by node id. */
+    public Map<String, String> rebalanceProgress() {
+        return hazelcast().map(hz -> Map.copyOf(hz.<String, String>getMap(
+                io.needlestack.core.ring.RebalanceProgress.MAP))).orElse(Map.of());
+    }
+
     /** The ring text currently in the publication map, or null. */
     public String publishedRingText() {
         return hazelcast().map(hz -> hz.<String, String>getMap(RingPublication.MAP).get(RingPublication.CURRENT))

@@ -68,6 +68,7 @@ public class ClusterManager {
     ManagerRole role;
 
     private final RingRepair repair = new RingRepair();
+    RebalanceTracker rebalances;
 
     private RingStore store;
     private volatile RingStore.Stored state;
@@ -267,7 +268,8 @@ public class ClusterManager {
     /**
      * Builds the next ring from the attached nodes, stores it by compare-and-set and publishes it.
      *
-     * @return the plan from the previous ring to the new one (the data movement is not started here)
+     * @return the plan from the previous ring to the new one (the storage nodes move the data in the
+     *         background; {@link RebalanceTracker} follows them)
      */
     public synchronized RebalancePlan rebalance() throws SQLException {
         RingStore.Stored s = reload();
@@ -279,8 +281,10 @@ public class ClusterManager {
         Ring next = ClusterRules.nextRing(previous, n, attached, records());
         store.storeRing(s.ringVersion(), next);
         state = store.load();
-        publish();
         RebalancePlan plan = RebalancePlan.between(previous == null ? Ring.empty(n) : previous, next);
+        // The ring being left goes out first: no node sees the new ring without it.
+        rebalances.started(previous, plan);
+        publish();
         LOG.info(() -> "ring v" + next.version() + " " + next.checksumHex() + " published: " + plan);
         return plan;
     }
