@@ -51,6 +51,8 @@ public class RoutedNeedleStorage implements NeedleStorage {
     LocalNeedleStorage local;
     @Inject
     RingView view;
+    @Inject
+    ReadGate gate;
     @Resource
     ManagedExecutorService executor;
     @Resource
@@ -90,6 +92,11 @@ public class RoutedNeedleStorage implements NeedleStorage {
         if (repairer != null) {
             repairer.cancel(false);
         }
+    }
+
+    /** Entries of the repair queue waiting to be delivered, by target node (published for restarted nodes). */
+    public Map<String, Long> repairQueueDepthByTarget() {
+        return repairs.depthByTarget();
     }
 
     /** Entries of the repair queue waiting to be delivered. */
@@ -182,8 +189,10 @@ public class RoutedNeedleStorage implements NeedleStorage {
         if (ring.isEmpty()) {
             return local;
         }
-        return new ReplicatedNeedleStorage(ring.get(), view.levels(), this::node, executor, timeout, spool,
-                degradedReads, failedReplicaWrites, repairs);
+        List<String> members = ring.get().members().stream().map(RingNode::id).toList();
+        return new ReplicatedNeedleStorage(ring.get(), view.levels(),
+                n -> gate.isHeld(n.id(), members) ? new ReadHeldStorage(node(n), n.id()) : node(n),
+                executor, timeout, spool, degradedReads, failedReplicaWrites, repairs);
     }
 
     private NeedleStorage node(RingNode node) {
