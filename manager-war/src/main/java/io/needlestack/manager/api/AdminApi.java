@@ -15,6 +15,6 @@ public class AdminApi extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(AdminAuthFilter.class, ErrorMapper.class, StatusResource.class, UsersResource.class,
-                BucketsResource.class, ClusterResource.class);
+                BucketsResource.class, ClusterResource.class, RecoveryResource.class);
     }
 }

@@ -28,7 +28,8 @@ import io.needlestack.manager.cluster.PayaraCluster;
  * {@code GET /_admin/api/status}:
  * {@code {"nodeId","roles":[..],"version","startedAt","uptimeSeconds","users","buckets",
  * "database","cluster":{"clustered","managerUrl"},"ring":{"version","checksum","members",
- * "consistency":{"n","w","r","d"}},"nodes":[node..],"ringMismatch":[id..]}}, where a node is
+ * "consistency":{"n","w","r","d"}},"nodes":[node..],"ringMismatch":[id..],
+ * "recovery":{nodeId:recovery record}}}, where a node is
  * {@link ClusterResource#node}: {@code state} is LeoFS's
  * ({@code attached|running|suspended|stopped|restarted|detached}, see
  * {@link io.needlestack.manager.ring.NodeState}), {@code liveness} the heartbeat's
@@ -52,6 +53,9 @@ public class StatusResource {
 
     @Inject
     ClusterManager clusterManager;
+
+    @Inject
+    io.needlestack.manager.recovery.RecoveryStates recoveryStates;
 
     /** The node's and the manager's state. */
     @GET
@@ -86,6 +90,7 @@ public class StatusResource {
                         .add("consistency", ClusterResource.levels(view.consistency())))
                 .add("nodes", nodes(view))
                 .add("ringMismatch", mismatch)
+                .add("recovery", recovery())
                 .build().toString();
     }
 
@@ -94,6 +99,13 @@ public class StatusResource {
         JsonArrayBuilder out = Json.createArrayBuilder();
         view.nodes().values().forEach(v -> out.add(ClusterResource.node(v)));
         return out;
+    }
+
+    /** What every node last published about its recovery, by node id. */
+    private jakarta.json.JsonObjectBuilder recovery() {
+        jakarta.json.JsonObjectBuilder b = Json.createObjectBuilder();
+        recoveryStates.all().forEach((id, r) -> b.add(id, r.toJsonObject()));
+        return b;
     }
 
     private static String hostName() {
