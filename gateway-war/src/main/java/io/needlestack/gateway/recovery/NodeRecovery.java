@@ -19,7 +19,7 @@ import io.needlestack.storage.store.NeedleWrite;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -75,7 +75,7 @@ public class NodeRecovery {
     @Inject
     RoutedNeedleStorage routed;
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threads;
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -109,7 +109,7 @@ public class NodeRecovery {
         publish(status);
         beat = scheduler.scheduleWithFixedDelay(this::beat, 2, 2, TimeUnit.SECONDS);
         running.set(true);
-        executor.execute(this::recoverAfterStart);
+        background(this::recoverAfterStart, "after start");
     }
 
     @PreDestroy
@@ -139,18 +139,35 @@ public class NodeRecovery {
         set(new RecoveryRecord(selfId, "running", "operator", status.recovered(), Instant.now(), null, 0, 0, 0, 0, 0,
                 0, "", Instant.now()));
         try {
-            executor.execute(() -> {
+            background(() -> {
                 try {
                     recover(ring, "operator");
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "recovery of " + selfId + " failed", e);
+                    RecoveryRecord s = status;
+                    set(new RecoveryRecord(selfId, "failed", "operator", s.recovered(), s.startedAt(), Instant.now(),
+                            s.peers(), s.segments(), s.segmentsDiffered(), s.pulled(), s.pushed(), s.errors() + 1,
+                            String.valueOf(e), Instant.now()));
                 } finally {
                     running.set(false);
                 }
-            });
+            }, "operator");
         } catch (RuntimeException e) {
             running.set(false);
             throw e;
         }
         return status;
+    }
+
+    /**
+     * A pass runs for minutes: on a thread of its own, not on the executor the replica calls of
+     * client requests share.
+     */
+    private void background(Runnable task, String what) {
+        Thread t = threads.newThread(task);
+        t.setName("needlestack-recovery-" + what);
+        t.setDaemon(true);
+        t.start();
     }
 
     private void recoverAfterStart() {
