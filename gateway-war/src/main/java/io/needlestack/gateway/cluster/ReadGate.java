@@ -48,6 +48,27 @@ public class ReadGate {
         return held;
     }
 
+    /**
+     * The nodes to hold, from the recovery records and the registry records (JSON by node id): those
+     * not recovered, and those whose process started after their record was last written (it has
+     * not spoken since its restart).
+     */
+    static Set<String> heldNodes(Map<String, String> recovery, Map<String, String> registry) {
+        Set<String> next = new HashSet<>();
+        for (Map.Entry<String, String> e : recovery.entrySet()) {
+            RecoveryRecord r = RecoveryRecord.fromJson(e.getValue());
+            boolean stale = false;
+            String node = registry.get(e.getKey());
+            if (node != null && r.recovered() && r.updatedAt() != null) {
+                stale = NodeRecord.fromJson(node).startedAt().isAfter(r.updatedAt());
+            }
+            if (!r.recovered() || stale) {
+                next.add(e.getKey());
+            }
+        }
+        return next;
+    }
+
     private void refresh() {
         long now = System.nanoTime();
         if (now - refreshedAt < REFRESH_NANOS) {
@@ -62,20 +83,7 @@ public class ReadGate {
             }
             Map<String, String> nodes = platform.hazelcast().map(hz -> hz.<String, String>getMap(NodeRecord.MAP))
                     .map(Map::copyOf).orElse(Map.of());
-            Set<String> next = new HashSet<>();
-            for (Map.Entry<String, String> e : recovery.get().entrySet()) {
-                RecoveryRecord r = RecoveryRecord.fromJson(e.getValue());
-                boolean stale = false;
-                String registry = nodes.get(e.getKey());
-                if (registry != null && r.recovered() && r.updatedAt() != null) {
-                    // The record predates the node's current process: it has not said anything yet.
-                    Instant started = NodeRecord.fromJson(registry).startedAt();
-                    stale = started.isAfter(r.updatedAt());
-                }
-                if (!r.recovered() || stale) {
-                    next.add(e.getKey());
-                }
-            }
+            Set<String> next = heldNodes(Map.copyOf(recovery.get()), nodes);
             held = Set.copyOf(next);
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "could not read the recovery states", e);
