@@ -67,6 +67,7 @@ public class NodeRecovery {
     private static final int ENTRY_PAGE = 5000;
     /** A coordinator whose hints are older than this is gone: its hints cannot be waited for. */
     private static final Duration HINTS_FRESH = Duration.ofSeconds(10);
+    private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(5);
 
     @Inject
     LocalNeedleStorage local;
@@ -246,7 +247,8 @@ public class NodeRecovery {
     }
 
     private void recoverWith(Ring ring, RingNode peer, SegmentDigests own, Progress p) {
-        RecoveryClient client = new RecoveryClient(URI.create(peer.endpoint()), auth, http, timeout);
+        // A peer digests by scanning its whole store: far longer than a replica call may take.
+        RecoveryClient client = new RecoveryClient(URI.create(peer.endpoint()), auth, http, SCAN_TIMEOUT);
         SegmentDigests theirs = client.digests(selfId, ring.checksumHex());
         BitSet differ = own.differing(theirs);
         p.segments.addAndGet(own.nonEmptyEither(theirs));
