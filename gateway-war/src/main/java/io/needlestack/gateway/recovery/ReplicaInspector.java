@@ -27,7 +27,9 @@ import java.util.logging.Logger;
  * when it is chunked, for each of its chunks) which version it holds, and copies the newest to the
  * replicas that lack it. A replica's state is {@code ok} (holds the newest version),
  * {@code tombstone} (holds it and it is a delete marker), {@code stale} (an older version),
- * {@code missing} or {@code unreachable}.
+ * {@code missing} or {@code unreachable}. A replica's {@code checksum} is the MD5 of the needle's
+ * data (for a chunked object, of its manifest; each chunk has its own), {@code etag} the object's
+ * S3 ETag from its metadata.
  */
 @ApplicationScoped
 public class ReplicaInspector {
@@ -143,7 +145,8 @@ public class ReplicaInspector {
             NeedleRecord r = x.record();
             if (r != null) {
                 b.add("version", r.versionId()).add("hlc", r.hlc()).add("checksum", r.md5Hex() == null ? "" : r.md5Hex())
-                        .add("tombstone", r.tombstone()).add("size", r.dataLength());
+                        .add("tombstone", r.tombstone()).add("size", r.dataLength())
+                        .add("etag", r.metadata().getOrDefault(ObjectAttributes.ETAG, ""));
             } else {
                 b.add("version", "").add("hlc", 0).add("checksum", "").add("tombstone", false).add("size", 0);
             }
