@@ -71,7 +71,7 @@ public class ReplicaInspector {
             NeedleRecord n = newest.get();
             out.add("newest", Json.createObjectBuilder().add("version", n.versionId()).add("hlc", n.hlc())
                     .add("checksum", n.md5Hex() == null ? "" : n.md5Hex()).add("tombstone", n.tombstone())
-                    .add("size", n.dataLength()));
+                    .add("size", objectSize(n)).add("etag", n.metadata().getOrDefault(ObjectAttributes.ETAG, "")));
         } else {
             out.addNull("newest");
         }
@@ -99,6 +99,15 @@ public class ReplicaInspector {
             out.add("copied", copied[0]).add("copyErrors", copied[1]);
         }
         return out;
+    }
+
+    /** The object's size: its metadata's for a chunked object (the needle holds only the manifest). */
+    private static long objectSize(NeedleRecord r) {
+        try {
+            return Long.parseLong(r.metadata().getOrDefault(ObjectAttributes.SIZE, Long.toString(r.dataLength())));
+        } catch (NumberFormatException e) {
+            return r.dataLength();
+        }
     }
 
     private List<Answer> ask(Ring ring, NeedleKey key) {
