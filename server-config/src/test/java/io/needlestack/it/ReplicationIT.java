@@ -135,6 +135,37 @@ class ReplicationIT {
             assertTrue(r.isPresent() && !r.get().tombstone(), e.getKey() + " missing on the restarted node");
             assertEquals(md5(e.getValue()), r.get().md5Hex(), e.getKey() + " differs on the restarted node");
         }
+        // whereis: every object has three equal replicas (the restarted node also ran its recovery).
+        for (Map.Entry<String, byte[]> e : acknowledged.entrySet()) {
+            assertThreeEqualReplicas(e.getKey(), md5(e.getValue()), Duration.ofSeconds(60));
+        }
+    }
+
+    /** Waits (bounded) until {@code needlestack-adm whereis} shows three replicas in state ok with that MD5. */
+    private void assertThreeEqualReplicas(String key, String md5, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        String last = "";
+        while (true) {
+            LocalCluster.Result r = LocalCluster.adm("http://127.0.0.1:" + port, node(0), "--json", "whereis",
+                    "repl/" + key);
+            last = r.output();
+            if (r.exit() == 0) {
+                jakarta.json.JsonObject w;
+                try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(last.trim()))) {
+                    w = reader.readObject();
+                }
+                List<jakarta.json.JsonObject> reps = w.getJsonArray("replicas")
+                        .getValuesAs(jakarta.json.JsonObject.class);
+                if (reps.size() == NODES && reps.stream().allMatch(x -> x.getString("state").equals("ok")
+                        && x.getString("checksum").equals(md5))) {
+                    return;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("whereis repl/" + key + " never showed three equal replicas: " + last);
+            }
+            Thread.sleep(1000);
+        }
     }
 
     @Test

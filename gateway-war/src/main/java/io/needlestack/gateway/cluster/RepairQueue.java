@@ -62,6 +62,25 @@ public final class RepairQueue {
         return depth.get();
     }
 
+    /** Entries waiting per target node (read from the files; empty without reading any when the queue is). */
+    public java.util.Map<String, Long> depthByTarget() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        if (depth.get() == 0) {
+            return out;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(directory, "*.json")) {
+            for (Path f : s) {
+                Entry e = read(f);
+                if (e != null) {
+                    out.merge(e.target(), 1L, Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     /** Records that {@code target} missed a write; durable when this returns. */
     public void add(String target, NeedleKey key, long hlc, String versionId, boolean tombstone) {
         Path file = directory.resolve(System.currentTimeMillis() + "-" + UUID.randomUUID() + ".json");

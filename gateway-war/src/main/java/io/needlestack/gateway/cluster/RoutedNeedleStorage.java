@@ -53,6 +53,8 @@ public class RoutedNeedleStorage implements NeedleStorage {
     LocalNeedleStorage local;
     @Inject
     RingView view;
+    @Inject
+    ReadGate gate;
     @Resource
     ManagedExecutorService executor;
     @Resource
@@ -92,6 +94,11 @@ public class RoutedNeedleStorage implements NeedleStorage {
         if (repairer != null) {
             repairer.cancel(false);
         }
+    }
+
+    /** Entries of the repair queue waiting to be delivered, by target node (published for restarted nodes). */
+    public Map<String, Long> repairQueueDepthByTarget() {
+        return repairs.depthByTarget();
     }
 
     /** Entries of the repair queue waiting to be delivered. */
@@ -194,8 +201,11 @@ public class RoutedNeedleStorage implements NeedleStorage {
     }
 
     private ReplicatedNeedleStorage replicated(Ring ring) {
-        return new ReplicatedNeedleStorage(ring, view.levels(), this::node, executor, timeout, spool,
-                degradedReads, failedReplicaWrites, repairs);
+        // A restarted node still catching up takes writes but is not read from (ReadGate).
+        List<String> members = ring.members().stream().map(RingNode::id).toList();
+        return new ReplicatedNeedleStorage(ring, view.levels(),
+                n -> gate.isHeld(n.id(), members) ? new ReadHeldStorage(node(n), n.id()) : node(n),
+                executor, timeout, spool, degradedReads, failedReplicaWrites, repairs);
     }
 
     private NeedleStorage node(RingNode node) {

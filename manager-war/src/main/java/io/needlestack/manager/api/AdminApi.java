@@ -17,6 +17,7 @@ public class AdminApi extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(AdminAuthFilter.class, ErrorMapper.class, StatusResource.class, UsersResource.class,
-                BucketsResource.class, ClusterResource.class, StandbyForwarding.class);
+                BucketsResource.class, ClusterResource.class, StandbyForwarding.class,
+                RecoveryResource.class);
     }
 }

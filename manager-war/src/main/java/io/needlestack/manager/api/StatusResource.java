@@ -32,7 +32,8 @@ import io.needlestack.manager.election.ManagerRole;
  * {@code GET /_admin/api/status}:
  * {@code {"nodeId","roles":[..],"version","startedAt","uptimeSeconds","users","buckets",
  * "database","cluster":{"clustered","managerUrl"},"ring":{"version","checksum","members",
- * "consistency":{"n","w","r","d"}},"nodes":[node..],"ringMismatch":[id..],"rebalance":{..}}}, where a node is
+ * "consistency":{"n","w","r","d"}},"nodes":[node..],"ringMismatch":[id..],"rebalance":{..},
+ * "recovery":{nodeId:recovery record}}}, where a node is
  * {@link ClusterResource#node}: {@code state} is LeoFS's
  * ({@code attached|running|suspended|stopped|restarted|detached}, see
  * {@link io.needlestack.manager.ring.NodeState}), {@code liveness} the heartbeat's
@@ -65,7 +66,12 @@ public class StatusResource {
 
     @Inject
     ManagerRole role;
+
+    @Inject
     RebalanceTracker rebalances;
+
+    @Inject
+    io.needlestack.manager.recovery.RecoveryStates recoveryStates;
 
     /** The node's and the manager's state. */
     @GET
@@ -103,6 +109,7 @@ public class StatusResource {
                 .add("ringRepair", clusterManager.repairs().json())
                 .add("manager", role.json())
                 .add("rebalance", rebalance(rebalances.status()))
+                .add("recovery", recovery())
                 .build().toString();
     }
 
@@ -130,6 +137,13 @@ public class StatusResource {
         JsonArrayBuilder out = Json.createArrayBuilder();
         view.nodes().values().forEach(v -> out.add(ClusterResource.node(v)));
         return out;
+    }
+
+    /** What every node last published about its recovery, by node id. */
+    private jakarta.json.JsonObjectBuilder recovery() {
+        jakarta.json.JsonObjectBuilder b = Json.createObjectBuilder();
+        recoveryStates.all().forEach((id, r) -> b.add(id, r.toJsonObject()));
+        return b;
     }
 
     private static String hostName() {

@@ -68,6 +68,8 @@ public class ClusterManager {
     ManagerRole role;
 
     private final RingRepair repair = new RingRepair();
+
+    @Inject
     RebalanceTracker rebalances;
 
     private RingStore store;
