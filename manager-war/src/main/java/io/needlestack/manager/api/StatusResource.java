@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 import io.needlestack.core.ring.RebalanceProgress;
@@ -104,7 +105,7 @@ public class StatusResource {
                         .add("checksum", view.ring() == null ? "" : view.ring().checksumHex())
                         .add("members", view.ring() == null ? 0 : view.ring().members().size())
                         .add("consistency", ClusterResource.levels(view.consistency())))
-                .add("nodes", nodes(view))
+                .add("nodes", nodes(view, recoveryStates.repairQueues()))
                 .add("ringMismatch", mismatch)
                 .add("ringRepair", clusterManager.repairs().json())
                 .add("manager", role.json())
@@ -133,9 +134,17 @@ public class StatusResource {
     }
 
     /** Every node (registry, attached and ring members) with its state, by id. */
-    private static JsonArrayBuilder nodes(ClusterManager.View view) {
+    /**
+     * The nodes, each with its repair queue: {@code repairQueue} is how many replica writes the
+     * node holds for others, {@code repairQueueFor} how many others hold for it.
+     */
+    private static JsonArrayBuilder nodes(ClusterManager.View view, Map<String, Map<String, Long>> queues) {
         JsonArrayBuilder out = Json.createArrayBuilder();
-        view.nodes().values().forEach(v -> out.add(ClusterResource.node(v)));
+        view.nodes().values().forEach(v -> {
+            long held = queues.getOrDefault(v.id(), Map.of()).values().stream().mapToLong(Long::longValue).sum();
+            long owed = queues.values().stream().mapToLong(m -> m.getOrDefault(v.id(), 0L)).sum();
+            out.add(ClusterResource.node(v).add("repairQueue", held).add("repairQueueFor", owed));
+        });
         return out;
     }
 

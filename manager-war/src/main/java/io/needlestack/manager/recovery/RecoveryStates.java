@@ -30,6 +30,23 @@ public class RecoveryStates {
         return out;
     }
 
+    /**
+     * Each coordinator's repair queue as it last published it ({@link RecoveryRecord#HINTS_MAP}):
+     * by coordinator id, the number of queued replica writes per target node. Stale entries of a
+     * coordinator that stopped publishing are included as last seen.
+     */
+    public Map<String, Map<String, Long>> repairQueues() {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        platform.hazelcast().ifPresent(hz -> hz.<String, String>getMap(RecoveryRecord.HINTS_MAP).forEach((id, json) -> {
+            try {
+                out.put(id, RecoveryRecord.hintTargets(json));
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "unreadable repair queue record of " + id, e);
+            }
+        }));
+        return out;
+    }
+
     /** One node's record. */
     public Optional<RecoveryRecord> of(String nodeId) {
         return Optional.ofNullable(all().get(nodeId));
