@@ -224,6 +224,19 @@ class ReplicationIT {
         }
         long queued = repairQueue(0);
         assertTrue(queued >= keys.size(), "only " + queued + " repairs queued for 10 missed writes");
+        // The manager's status shows the depth per node: n1 holds them, n3 is owed them.
+        long shown = -1;
+        long owed = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline && (shown < keys.size() || owed < keys.size())) {
+            LocalCluster.Result st = LocalCluster.adm("http://127.0.0.1:" + port, node(0), "--json", "status");
+            assertEquals(0, st.exit(), st.output());
+            shown = nodeField(st.output(), "n1", "repairQueue");
+            owed = nodeField(st.output(), "n3", "repairQueueFor");
+            Thread.sleep(500);
+        }
+        assertTrue(shown >= keys.size(), "status shows " + shown + " queued on n1");
+        assertTrue(owed >= keys.size(), "status shows " + owed + " queued for n3");
         kill9(0);
         start(2);
         start(0);
@@ -234,6 +247,13 @@ class ReplicationIT {
             assertTrue(r.isPresent() && !r.get().tombstone(), key + " never reached n3");
             assertEquals(md5(acknowledged.get(key)), r.get().md5Hex(), key + " differs on n3");
         }
+    }
+
+    /** A number field of the node named {@code name} in the admin status JSON (-1 when absent). */
+    private static long nodeField(String statusJson, String name, String field) {
+        Matcher m = Pattern.compile("\\{\"id\":\"[^\"]*\",\"name\":\"" + name + "\"[^{}]*?\"" + field
+                + "\":(\\d+)").matcher(statusJson);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private void putAcknowledged(String key, Random random) {
