@@ -252,6 +252,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             return nodes.apply(holders.get(0)).open(record, from, length);
         }
         RuntimeException last = null;
+        boolean newerSeen = false;
         for (RingNode node : holders) {
             try {
                 NeedleStorage store = nodes.apply(node);
@@ -259,9 +260,17 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                 if (own.isPresent() && own.get().hlc() == record.hlc()) {
                     return store.open(own.get(), from, length);
                 }
+                if (own.isEmpty()) {
+                    newerSeen |= store.head(record.key()).map(r -> r.hlc() > record.hlc()).orElse(false);
+                }
             } catch (RuntimeException e) {
                 last = e;
             }
+        }
+        if (newerSeen) {
+            // An overwrite won the race with this read: the caller resolves the key again.
+            throw new io.needlestack.gateway.object.VersionGoneException("version " + record.versionId() + " of "
+                    + record.key().name() + " was replaced while it was being read");
         }
         throw new StoreUnavailableException("no replica holds version " + record.versionId() + " of "
                 + record.key().name(), last);

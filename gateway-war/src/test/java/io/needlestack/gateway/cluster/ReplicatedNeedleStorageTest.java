@@ -188,6 +188,22 @@ class ReplicatedNeedleStorageTest {
         assertTrue(degraded.sum() >= 1);
     }
 
+    /** A version overwritten between the read's HEAD and its open is reported as gone (retryable), not as an outage. */
+    @Test
+    void openingAVersionAnOverwriteReplacedSaysItIsGone() {
+        ReplicatedNeedleStorage s = storage(3, 2);
+        s.put(write("k", 10), bytes("old"), 3, false);
+        NeedleRecord resolved = s.head(NeedleKey.object("b", "k")).orElseThrow();
+        s.put(write("k", 20), bytes("new"), 3, false);
+        io.needlestack.gateway.object.VersionGoneException gone = assertThrows(
+                io.needlestack.gateway.object.VersionGoneException.class, () -> s.open(resolved, 0, 3));
+        assertTrue(gone.retryable());
+        // With every replica down it stays an outage.
+        replicas.values().forEach(r -> r.down = true);
+        StoreUnavailableException down = assertThrows(StoreUnavailableException.class, () -> s.open(resolved, 0, 3));
+        assertFalse(down instanceof io.needlestack.gateway.object.VersionGoneException);
+    }
+
     @Test
     void listingsMergeDeduplicateAndHideDeletesSeenByOneNode() {
         ReplicatedNeedleStorage s = storage(2, 2);

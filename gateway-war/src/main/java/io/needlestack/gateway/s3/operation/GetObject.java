@@ -3,6 +3,7 @@ package io.needlestack.gateway.s3.operation;
 import io.needlestack.gateway.object.ObjectAttributes;
 import io.needlestack.gateway.object.ObjectStore;
 import io.needlestack.gateway.object.StoredObject;
+import io.needlestack.gateway.object.VersionGoneException;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 import io.needlestack.gateway.s3.http.S3Request;
@@ -36,8 +37,24 @@ public class GetObject {
     @Inject
     ObjectStore objects;
 
+    /** How often a GET resolves the key again when an overwrite replaced the version it was opening. */
+    private static final int ATTEMPTS = 3;
+
     /** Handles {@code GET} and {@code HEAD /bucket/key}. */
     public Response handle(S3Request req, boolean head) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return handleOnce(req, head);
+            } catch (VersionGoneException e) {
+                // A concurrent overwrite: serve the version that replaced it (nothing was sent yet).
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Response handleOnce(S3Request req, boolean head) {
         Bucket b = access.require(req);
         StoredObject o = objects.require(b.name(), req.key());
         try {
