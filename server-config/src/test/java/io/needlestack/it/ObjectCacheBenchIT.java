@@ -55,20 +55,25 @@ class ObjectCacheBenchIT {
                     c.putObject(r -> r.bucket("bench").key("k" + kk), RequestBody.fromBytes(data));
                 }
             }
-            run(withCache, Duration.ofSeconds(15));
-            run(without, Duration.ofSeconds(15));
+            run(withCache, Duration.ofSeconds(15), on.pid());
+            run(without, Duration.ofSeconds(15), off.pid());
             double sumOn = 0;
             double sumOff = 0;
+            double cpuOn = 0;
+            double cpuOff = 0;
             for (int round = 1; round <= 3; round++) {
-                double a = run(withCache, Duration.ofSeconds(15));
-                double b = run(without, Duration.ofSeconds(15));
-                sumOn += a;
-                sumOff += b;
-                System.out.printf("one node, round %d: cache on %.0f GET/s, cache off %.0f GET/s, ratio %.2f%n", round,
-                        a, b, a / b);
+                double[] a = run(withCache, Duration.ofSeconds(15), on.pid());
+                double[] b = run(without, Duration.ofSeconds(15), off.pid());
+                sumOn += a[0];
+                sumOff += b[0];
+                cpuOn += a[1];
+                cpuOff += b[1];
+                System.out.printf("one node, round %d: cache on %.0f GET/s %.0f us CPU/GET, cache off %.0f GET/s %.0f us"
+                        + " CPU/GET, ratio %.2f (CPU %.2f)%n", round, a[0], a[1], b[0], b[1], a[0] / b[0], b[1] / a[1]);
             }
             System.out.printf("one node, hot 4 KiB GETs, 8 threads, 64 keys: cache on %.0f GET/s, off %.0f GET/s,"
-                    + " speedup %.2fx%n", sumOn / 3, sumOff / 3, sumOn / sumOff);
+                    + " speedup %.2fx; node CPU per GET on %.0f us, off %.0f us, %.2fx less%n", sumOn / 3, sumOff / 3,
+                    sumOn / sumOff, cpuOn / 3, cpuOff / 3, cpuOff / cpuOn);
             String offMetrics = metrics(off);
             assertTrue(offMetrics.contains("needlestack_cache_hits_total{tier=\"memory\"} 0\n"),
                     "the node without cache served hits:\n" + offMetrics);
@@ -89,8 +94,19 @@ class ObjectCacheBenchIT {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    /** GETs per second of 8 threads over the hot keys. */
-    private static double run(S3Client s3, Duration length) throws Exception {
+    /** CPU time the processes have used so far, in microseconds. */
+    static long cpuMicros(long... pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1000)
+                    .orElse(0L);
+        }
+        return sum;
+    }
+
+    /** GETs per second of 8 threads over the hot keys, and CPU microseconds the nodes spent per GET. */
+    private static double[] run(S3Client s3, Duration length, long... pids) throws Exception {
+        long cpu0 = cpuMicros(pids);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicLong done = new AtomicLong();
         long t0 = System.nanoTime();
@@ -110,6 +126,7 @@ class ObjectCacheBenchIT {
             f.get(2, TimeUnit.MINUTES);
         }
         pool.shutdown();
-        return done.get() / ((System.nanoTime() - t0) / 1e9);
+        return new double[] {done.get() / ((System.nanoTime() - t0) / 1e9),
+                (cpuMicros(pids) - cpu0) / (double) done.get()};
     }
 }

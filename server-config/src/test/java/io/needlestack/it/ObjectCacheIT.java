@@ -263,26 +263,34 @@ class ObjectCacheIT {
         }
         assertTrue(waitForRing(Duration.ofSeconds(90)), "n2 did not rejoin the ring");
         s3[1] = client(1);
-        double[] with = new double[3];
-        double[] without = new double[3];
-        run(0, keys, 8, Duration.ofSeconds(15));
-        run(1, keys, 8, Duration.ofSeconds(15));
-        for (int round = 0; round < 3; round++) {
-            with[round] = run(0, keys, 8, Duration.ofSeconds(15));
-            without[round] = run(1, keys, 8, Duration.ofSeconds(15));
-            System.out.printf("round %d: cache on (n1) %.0f GET/s, cache off (n2) %.0f GET/s, ratio %.2f%n",
-                    round + 1, with[round], without[round], with[round] / without[round]);
+        long[] pids = {LocalCluster.pid(dir.resolve("n1")), LocalCluster.pid(dir.resolve("n2"))};
+        run(0, keys, 8, Duration.ofSeconds(15), pids);
+        run(1, keys, 8, Duration.ofSeconds(15), pids);
+        double on = 0;
+        double off = 0;
+        double cpuOn = 0;
+        double cpuOff = 0;
+        for (int round = 1; round <= 3; round++) {
+            double[] a = run(0, keys, 8, Duration.ofSeconds(15), pids);
+            double[] b = run(1, keys, 8, Duration.ofSeconds(15), pids);
+            on += a[0];
+            off += b[0];
+            cpuOn += a[1];
+            cpuOff += b[1];
+            System.out.printf("cluster, round %d: through n1 (cache on) %.0f GET/s %.0f us CPU/GET, through n2 (cache"
+                    + " off) %.0f GET/s %.0f us CPU/GET, ratio %.2f (CPU %.2f)%n", round, a[0], a[1], b[0], b[1],
+                    a[0] / b[0], b[1] / a[1]);
         }
-        double on = Arrays.stream(with).sum();
-        double off = Arrays.stream(without).sum();
-        System.out.printf("hot 4 KiB GETs, 8 threads, 64 keys: cache on %.0f GET/s, off %.0f GET/s, speedup %.2fx%n",
-                on / 3, off / 3, on / off);
+        System.out.printf("cluster, hot 4 KiB GETs, 8 threads, 64 keys: cache on %.0f GET/s, off %.0f GET/s, speedup"
+                + " %.2fx; CPU of both nodes per GET on %.0f us, off %.0f us, %.2fx less%n", on / 3, off / 3, on / off,
+                cpuOn / 3, cpuOff / 3, cpuOff / cpuOn);
         assertEquals(0, counter(metrics(1), "needlestack_cache_hits_total", "memory"), "n2 ran with its cache");
         System.out.println("n1 metrics: " + metrics(0).lines().filter(l -> l.startsWith("needlestack_cache")).toList());
     }
 
-    /** GETs per second of 8 threads through one gateway over hot keys. */
-    private double run(int gateway, int keys, int threads, Duration length) throws Exception {
+    /** GETs per second of 8 threads through one gateway over hot keys, and the nodes' CPU microseconds per GET. */
+    private double[] run(int gateway, int keys, int threads, Duration length, long[] pids) throws Exception {
+        long cpu0 = ObjectCacheBenchIT.cpuMicros(pids);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + length.toNanos();
@@ -302,7 +310,8 @@ class ObjectCacheIT {
             f.get(2, TimeUnit.MINUTES);
         }
         pool.shutdown();
-        return done.get() / ((System.nanoTime() - t0) / 1e9);
+        return new double[] {done.get() / ((System.nanoTime() - t0) / 1e9),
+                (ObjectCacheBenchIT.cpuMicros(pids) - cpu0) / (double) done.get()};
     }
 
     private byte[] get(int gateway, String key) {
