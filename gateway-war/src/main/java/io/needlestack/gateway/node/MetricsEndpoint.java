@@ -4,6 +4,8 @@ import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import io.needlestack.gateway.cluster.RoutedNeedleStorage;
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
+import io.needlestack.gateway.object.cache.GatewayCache;
+import io.needlestack.gateway.object.cache.TierStats;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.RequestScoped;
@@ -23,6 +25,8 @@ public class MetricsEndpoint {
     RoutedNeedleStorage routed;
     @Inject
     TombstonePurger purger;
+    @Inject
+    GatewayCache cache;
 
     /** The counters. */
     @GET
@@ -46,12 +50,36 @@ public class MetricsEndpoint {
         gauge(b, "needlestack_tombstones_purged_total", "counter",
                 "Tombstones dropped from this node's store after their grace period, once every replica held them.",
                 purger.purgedTombstones());
+        cacheMetrics(b);
         Runtime rt = Runtime.getRuntime();
         gauge(b, "needlestack_jvm_heap_used_bytes", "gauge", "Heap in use.", rt.totalMemory() - rt.freeMemory());
         gauge(b, "needlestack_jvm_heap_max_bytes", "gauge", "Maximum heap.", rt.maxMemory());
         gauge(b, "needlestack_uptime_seconds", "gauge", "Seconds since the JVM started.",
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
         return b.toString();
+    }
+
+    /** The object cache's counters, one series per tier. */
+    private void cacheMetrics(StringBuilder b) {
+        java.util.List<TierStats> tiers = cache.stats();
+        labelled(b, "needlestack_cache_hits_total", "counter", "GETs served from the object cache.", tiers,
+                TierStats::hits);
+        labelled(b, "needlestack_cache_misses_total", "counter", "Cacheable reads the cache did not hold.", tiers,
+                TierStats::misses);
+        labelled(b, "needlestack_cache_evictions_total", "counter", "Entries evicted to stay within the bound.",
+                tiers, TierStats::evictions);
+        labelled(b, "needlestack_cache_bytes", "gauge", "Bytes held by the object cache.", tiers, TierStats::bytes);
+        labelled(b, "needlestack_cache_entries", "gauge", "Entries held by the object cache.", tiers,
+                TierStats::entries);
+    }
+
+    private static void labelled(StringBuilder b, String name, String type, String help,
+                                 java.util.List<TierStats> tiers, java.util.function.ToLongFunction<TierStats> value) {
+        b.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        b.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        for (TierStats t : tiers) {
+            b.append(name).append("{tier=\"").append(t.tier()).append("\"} ").append(value.applyAsLong(t)).append('\n');
+        }
     }
 
     private static void gauge(StringBuilder b, String name, String type, String help, long value) {

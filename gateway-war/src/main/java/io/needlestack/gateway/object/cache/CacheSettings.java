@@ -1,0 +1,40 @@
+package io.needlestack.gateway.object.cache;
+
+import io.needlestack.core.config.NodeConfig;
+
+/**
+ * Sizes of the object cache, from {@code needlestack.cache.*} system properties.
+ *
+ * @param enabled              {@code needlestack.cache.enabled}, default true
+ * @param memoryBytes          {@code needlestack.cache.memory.bytes}: bound of the memory tier,
+ *                             default 32 MiB (sized for a 384 MiB heap); 0 switches it off
+ * @param memoryMaxObjectBytes {@code needlestack.cache.memory.max.object.bytes}: bodies up to this
+ *                             size go to memory, default 1 MiB
+ * @param diskBytes            {@code needlestack.cache.disk.bytes}: bound of the disk tier, default
+ *                             256 MiB; 0 switches it off
+ * @param diskMaxObjectBytes   {@code needlestack.cache.disk.max.object.bytes}: larger bodies (and
+ *                             chunks) up to this size go to disk, default 8 MiB (a 5 MiB chunk fits)
+ */
+public record CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObjectBytes, long diskBytes,
+                            long diskMaxObjectBytes) {
+
+    /** The settings of this node. */
+    public static CacheSettings from(NodeConfig config) {
+        return new CacheSettings(
+                Boolean.parseBoolean(config.get("needlestack.cache.enabled", "true")),
+                config.getLong("needlestack.cache.memory.bytes", 32L << 20),
+                config.getLong("needlestack.cache.memory.max.object.bytes", 1L << 20),
+                config.getLong("needlestack.cache.disk.bytes", 256L << 20),
+                config.getLong("needlestack.cache.disk.max.object.bytes", 8L << 20));
+    }
+
+    /** Whether the memory tier holds anything at all. */
+    boolean memoryOn() {
+        return enabled && memoryBytes > 0 && memoryMaxObjectBytes > 0;
+    }
+
+    /** Whether the disk tier holds anything at all. */
+    boolean diskOn() {
+        return enabled && diskBytes > 0 && diskMaxObjectBytes > (memoryOn() ? memoryMaxObjectBytes : 0);
+    }
+}

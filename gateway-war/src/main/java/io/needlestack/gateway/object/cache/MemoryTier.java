@@ -1,0 +1,97 @@
+package io.needlestack.gateway.object.cache;
+
+import com.github.benmanes.caffeine.cache.Weigher;
+import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
+import com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider;
+import java.net.URI;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
+
+/**
+ * Small bodies in memory: a JCache cache of Caffeine's provider, which is node-local (Payara's own
+ * provider is Hazelcast's, partitioned over the cluster: a hit would mostly cost a network hop and
+ * a copy, and it is bounded by entry count only), bounded by bytes through a weigher, one entry per
+ * name. Entries are stored by reference: a body is never modified once cached.
+ */
+final class MemoryTier implements AutoCloseable {
+
+    /** Bytes an entry costs beyond its body (key, wrappers, the map's node), roughly. */
+    static final int ENTRY_OVERHEAD = 256;
+    private static final AtomicLong INSTANCES = new AtomicLong();
+
+    /** What an entry holds: the version and its complete body. */
+    record Body(VersionKey version, byte[] data) {
+    }
+
+    private final CacheManager manager;
+    private final Cache<String, Body> cache;
+    private final com.github.benmanes.caffeine.cache.Cache<?, ?> underlying;
+    private final LongAdder evictions = new LongAdder();
+
+    MemoryTier(long maxBytes) {
+        CaffeineCachingProvider provider = new CaffeineCachingProvider();
+        ClassLoader loader = MemoryTier.class.getClassLoader();
+        manager = provider.getCacheManager(URI.create("needlestack:object-cache:" + INSTANCES.incrementAndGet()),
+                loader, new Properties());
+        CaffeineConfiguration<String, Body> config = new CaffeineConfiguration<>();
+        config.setTypes(String.class, Body.class);
+        config.setStoreByValue(false);
+        config.setMaximumWeight(OptionalLong.of(maxBytes));
+        Factory<Weigher<String, Body>> weigher = () -> (k, b) -> b.data().length + ENTRY_OVERHEAD;
+        config.setWeigherFactory(Optional.of(weigher));
+        // Maintenance and events on the calling thread: no pool threads the server does not manage.
+        Factory<Executor> sameThread = () -> Runnable::run;
+        config.setExecutorFactory(sameThread);
+        CacheEntryRemovedListener<String, Body> counter = new CacheEntryRemovedListener<>() {
+            @Override
+            public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Body>> events) {
+                // Nothing removes entries explicitly: every removal event is an eviction.
+                events.forEach(e -> evictions.increment());
+            }
+        };
+        Factory<CacheEntryRemovedListener<String, Body>> listener = () -> counter;
+        config.addCacheEntryListenerConfiguration(
+                new MutableCacheEntryListenerConfiguration<>(listener, null, false, true));
+        cache = manager.createCache("objects", config);
+        underlying = cache.unwrap(com.github.benmanes.caffeine.cache.Cache.class);
+    }
+
+    /** The body of exactly this version, if held. */
+    byte[] get(VersionKey version) {
+        Body b = cache.get(version.slot());
+        return b != null && b.version().equals(version) ? b.data() : null;
+    }
+
+    /** Holds a complete, verified body, replacing whatever version of the name was held. */
+    void put(VersionKey version, byte[] data) {
+        cache.put(version.slot(), new Body(version, data));
+    }
+
+    long evictions() {
+        return evictions.sum();
+    }
+
+    long bytes() {
+        underlying.cleanUp();
+        return underlying.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    }
+
+    long entries() {
+        return underlying.estimatedSize();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,225 @@
+package io.needlestack.gateway.object.cache;
+
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The read-through object cache: {@link #open} serves a range of a version's body from memory or
+ * disk when that exact version is held, and otherwise reads the whole body once from the source,
+ * checks it against the version's MD5, keeps it, and serves the range from the copy. Versions that
+ * are not cacheable (tombstones, multipart parts, empty or oversized bodies, a switched-off cache)
+ * go straight to the source. A failing cache never fails a read: the source is used instead.
+ */
+public final class ObjectCache implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ObjectCache.class.getName());
+
+    /** Where a cache miss reads a body (the needle storage's own {@code open}). */
+    @FunctionalInterface
+    public interface Source {
+        /** Streams {@code length} bytes of a record's data from {@code from}. */
+        InputStream open(NeedleRecord record, long from, long length);
+    }
+
+    private final CacheSettings settings;
+    private final MemoryTier memory;
+    private final DiskTier disk;
+    private final LongAdder memoryHits = new LongAdder();
+    private final LongAdder memoryMisses = new LongAdder();
+    private final LongAdder diskHits = new LongAdder();
+    private final LongAdder diskMisses = new LongAdder();
+
+    /**
+     * @param settings sizes (a disabled cache holds nothing)
+     * @param diskDir  the disk tier's directory, emptied now
+     */
+    public ObjectCache(CacheSettings settings, Path diskDir) {
+        this.settings = settings;
+        this.memory = settings.memoryOn() ? new MemoryTier(settings.memoryBytes()) : null;
+        this.disk = settings.diskOn() ? new DiskTier(diskDir, settings.diskBytes()) : null;
+    }
+
+    /** The settings in force. */
+    public CacheSettings settings() {
+        return settings;
+    }
+
+    /** {@code length} bytes of the record's data from {@code from}, from the cache where possible. */
+    public InputStream open(NeedleRecord record, long from, long length, Source source) {
+        if (!cacheable(record)) {
+            return source.open(record, from, length);
+        }
+        VersionKey version = VersionKey.of(record);
+        long size = record.dataLength();
+        if (from < 0 || length < 0 || from + length > size) {
+            return source.open(record, from, length);
+        }
+        if (memory != null && size <= settings.memoryMaxObjectBytes()) {
+            byte[] held = memory.get(version);
+            if (held != null) {
+                memoryHits.increment();
+                return new ByteArrayInputStream(held, (int) from, (int) length);
+            }
+            memoryMisses.increment();
+            byte[] data = readWhole(record, source);
+            if (data == null) {
+                return source.open(record, from, length);
+            }
+            memory.put(version, data);
+            return new ByteArrayInputStream(data, (int) from, (int) length);
+        }
+        if (disk != null && size <= settings.diskMaxObjectBytes()) {
+            Optional<InputStream> hit = fromDisk(version, from, length);
+            if (hit.isPresent()) {
+                diskHits.increment();
+                return hit.get();
+            }
+            diskMisses.increment();
+            try (InputStream in = source.open(record, 0, size)) {
+                if (disk.store(version, in, size)) {
+                    hit = fromDisk(version, from, length);
+                    if (hit.isPresent()) {
+                        return hit.get();
+                    }
+                }
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "could not cache " + record.key().name(), e);
+            }
+        }
+        return source.open(record, from, length);
+    }
+
+    /** Whether a record's body may be cached at all. */
+    static boolean cacheable(NeedleRecord r) {
+        return !r.tombstone() && r.dataLength() > 0 && r.md5Hex() != null && !r.md5Hex().isEmpty()
+                && (r.key().kind() == NeedleKind.OBJECT || r.key().kind() == NeedleKind.CHUNK);
+    }
+
+    /** The whole body, checked against its MD5; null when it could not be read or does not match. */
+    private static byte[] readWhole(NeedleRecord record, Source source) {
+        try (InputStream in = source.open(record, 0, record.dataLength())) {
+            byte[] data = in.readNBytes((int) record.dataLength());
+            if (data.length != record.dataLength() || in.read() >= 0) {
+                return null;
+            }
+            MessageDigest md5 = MessageDigest.getInstance("MD5");
+            return HexFormat.of().formatHex(md5.digest(data)).equals(record.md5Hex()) ? data : null;
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "could not cache " + record.key().name(), e);
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A range of a verified disk copy of this version, if there is one. */
+    private Optional<InputStream> fromDisk(VersionKey version, long from, long length) {
+        Optional<FileChannel> opened = disk.open(version);
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        FileChannel ch = opened.get();
+        try {
+            if (!DiskTier.verify(ch, version)) {
+                LOG.warning(() -> "cache file of " + version.name() + " damaged: dropped");
+                ch.close();
+                disk.forget(version);
+                return Optional.empty();
+            }
+            ch.position(from);
+            return Optional.of(new RangeStream(Channels.newInputStream(ch), length));
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            disk.forget(version);
+            return Optional.empty();
+        }
+    }
+
+    /** Counters per tier. */
+    public List<TierStats> stats() {
+        List<TierStats> out = new ArrayList<>(2);
+        out.add(new TierStats("memory", memoryHits.sum(), memoryMisses.sum(),
+                memory == null ? 0 : memory.evictions(), memory == null ? 0 : memory.bytes(),
+                memory == null ? 0 : memory.entries()));
+        out.add(new TierStats("disk", diskHits.sum(), diskMisses.sum(), disk == null ? 0 : disk.evictions(),
+                disk == null ? 0 : disk.bytes(), disk == null ? 0 : disk.entries()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (memory != null) {
+            memory.close();
+        }
+    }
+
+    /** At most {@code length} bytes of a stream, which it closes. */
+    private static final class RangeStream extends java.io.FilterInputStream {
+        private long remaining;
+
+        RangeStream(InputStream in, long length) {
+            super(in);
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int b = in.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (remaining <= 0) {
+                return -1;
+            }
+            int n = in.read(b, off, (int) Math.min(len, remaining));
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = in.skip(Math.min(n, remaining));
+            remaining -= s;
+            return s;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(in.available(), remaining);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}

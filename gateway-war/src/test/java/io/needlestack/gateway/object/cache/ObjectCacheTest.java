@@ -1,0 +1,228 @@
+package io.needlestack.gateway.object.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleKind;
+import io.needlestack.storage.store.NeedleRecord;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The read-through logic over real tiers (Caffeine's JCache, real files), with an in-memory source. */
+class ObjectCacheTest {
+
+    @TempDir
+    Path dir;
+
+    /** Bodies by version id, and how many times each was read from the "storage". */
+    private final Map<String, byte[]> bodies = new HashMap<>();
+    private final AtomicInteger sourceReads = new AtomicInteger();
+    private final ObjectCache.Source source = (r, from, length) -> {
+        sourceReads.incrementAndGet();
+        byte[] b = bodies.get(r.versionId());
+        return new ByteArrayInputStream(b, (int) from, (int) length);
+    };
+    private ObjectCache cache;
+
+    @AfterEach
+    void close() {
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
+    private ObjectCache cache(long memory, long memoryMax, long disk, long diskMax) {
+        cache = new ObjectCache(new CacheSettings(true, memory, memoryMax, disk, diskMax), dir.resolve("cache"));
+        return cache;
+    }
+
+    private NeedleRecord record(NeedleKind kind, String name, String version, long hlc, int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        bodies.put(version, data);
+        return new NeedleRecord(new NeedleKey(kind, "b", name), hlc, version, false, Map.of(), size, md5(data), 0, 0, 0,
+                0);
+    }
+
+    private static byte[] read(InputStream in) throws IOException {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static TierStats tier(ObjectCache c, String name) {
+        return c.stats().stream().filter(t -> t.tier().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aSmallBodyIsReadOnceThenServedFromMemoryRangesIncluded() throws IOException {
+        ObjectCache c = cache(1 << 20, 64 << 10, 0, 0);
+        NeedleRecord r = record(NeedleKind.OBJECT, "k", "v1", 1, 4096, 1);
+        assertArrayEquals(bodies.get("v1"), read(c.open(r, 0, 4096, source)));
+        assertArrayEquals(bodies.get("v1"), read(c.open(r, 0, 4096, source)));
+        assertArrayEquals(Arrays.copyOfRange(bodies.get("v1"), 100, 300), read(c.open(r, 100, 200, source)));
+        assertEquals(1, sourceReads.get());
+        TierStats m = tier(c, "memory");
+        assertEquals(2, m.hits());
+        assertEquals(1, m.misses());
+        assertEquals(1, m.entries());
+        assertTrue(m.bytes() >= 4096, "bytes " + m.bytes());
+    }
+
+    @Test
+    void aRangeMissFillsTheWholeBodyAndServesTheRange() throws IOException {
+        ObjectCache c = cache(1 << 20, 64 << 10, 0, 0);
+        NeedleRecord r = record(NeedleKind.OBJECT, "k", "v1", 1, 5000, 2);
+        assertArrayEquals(Arrays.copyOfRange(bodies.get("v1"), 4000, 5000), read(c.open(r, 4000, 1000, source)));
+        assertArrayEquals(bodies.get("v1"), read(c.open(r, 0, 5000, source)));
+        assertEquals(1, sourceReads.get());
+    }
+
+    @Test
+    void anotherVersionOfTheSameKeyIsNeverServedFromTheOldEntry() throws IOException {
+        ObjectCache c = cache(1 << 20, 64 << 10, 1 << 20, 256 << 10);
+        NeedleRecord v1 = record(NeedleKind.OBJECT, "k", "v1", 1, 4096, 3);
+        NeedleRecord v2 = record(NeedleKind.OBJECT, "k", "v2", 2, 4096, 4);
+        read(c.open(v1, 0, 4096, source));
+        assertArrayEquals(bodies.get("v2"), read(c.open(v2, 0, 4096, source)));
+        // Same version id but another HLC or MD5 is another version too.
+        NeedleRecord sameIdOtherHlc = new NeedleRecord(v2.key(), 3, "v2", false, Map.of(), 4096, v2.md5Hex(), 0, 0, 0, 0);
+        read(c.open(sameIdOtherHlc, 0, 4096, source));
+        assertEquals(3, sourceReads.get());
+        assertEquals(1, tier(c, "memory").entries(), "one entry per name");
+        // Larger bodies on disk: the same rule.
+        NeedleRecord big1 = record(NeedleKind.OBJECT, "big", "b1", 1, 100_000, 5);
+        NeedleRecord big2 = record(NeedleKind.OBJECT, "big", "b2", 2, 100_000, 6);
+        assertArrayEquals(bodies.get("b1"), read(c.open(big1, 0, 100_000, source)));
+        assertArrayEquals(bodies.get("b2"), read(c.open(big2, 0, 100_000, source)));
+        assertArrayEquals(bodies.get("b2"), read(c.open(big2, 0, 100_000, source)));
+        assertEquals(1, tier(c, "disk").entries());
+        assertEquals(1, tier(c, "disk").hits());
+        assertEquals(2, tier(c, "disk").misses());
+    }
+
+    @Test
+    void largerBodiesAndChunksGoToDiskAndRangesAreServedFromTheFile() throws IOException {
+        ObjectCache c = cache(1 << 20, 1024, 1 << 20, 512 << 10);
+        NeedleRecord chunk = record(NeedleKind.CHUNK, "k\nv\n0", "null", 7, 300_000, 7);
+        byte[] body = bodies.get("null");
+        assertArrayEquals(body, read(c.open(chunk, 0, body.length, source)));
+        assertArrayEquals(Arrays.copyOfRange(body, 123_456, 223_456), read(c.open(chunk, 123_456, 100_000, source)));
+        assertEquals(1, sourceReads.get());
+        assertEquals(0, tier(c, "memory").entries());
+        assertEquals(300_000, tier(c, "disk").bytes());
+        try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
+            assertEquals(1, files.count());
+        }
+    }
+
+    @Test
+    void aDamagedDiskFileIsDroppedAndReadAgainNeverServed() throws IOException {
+        ObjectCache c = cache(0, 0, 1 << 20, 512 << 10);
+        NeedleRecord r = record(NeedleKind.OBJECT, "k", "v1", 1, 50_000, 8);
+        read(c.open(r, 0, 50_000, source));
+        Path file;
+        try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
+            file = files.findFirst().orElseThrow();
+        }
+        byte[] damaged = Files.readAllBytes(file);
+        damaged[1000] ^= 1;
+        Files.write(file, damaged);
+        assertArrayEquals(bodies.get("v1"), read(c.open(r, 0, 50_000, source)));
+        assertEquals(2, sourceReads.get());
+        assertArrayEquals(bodies.get("v1"), read(c.open(r, 0, 50_000, source)));
+        assertEquals(2, sourceReads.get(), "refilled after the damaged copy was dropped");
+    }
+
+    @Test
+    void aBodyThatDoesNotMatchItsMd5IsServedButNeverCached() throws IOException {
+        ObjectCache c = cache(1 << 20, 64 << 10, 1 << 20, 512 << 10);
+        NeedleRecord small = record(NeedleKind.OBJECT, "s", "v1", 1, 1000, 9);
+        NeedleRecord lying = new NeedleRecord(small.key(), 1, "v1", false, Map.of(), 1000, md5(new byte[1]), 0, 0, 0, 0);
+        read(c.open(lying, 0, 1000, source));
+        read(c.open(lying, 0, 1000, source));
+        assertEquals(0, tier(c, "memory").entries());
+        NeedleRecord big = record(NeedleKind.OBJECT, "b", "v2", 1, 100_000, 10);
+        NeedleRecord bigLying = new NeedleRecord(big.key(), 1, "v2", false, Map.of(), 100_000, md5(new byte[1]), 0, 0, 0, 0);
+        read(c.open(bigLying, 0, 100_000, source));
+        assertEquals(0, tier(c, "disk").entries());
+        try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
+            assertEquals(0, files.count(), "no partial file left behind");
+        }
+    }
+
+    @Test
+    void theMemoryTierStaysWithinItsBytes() throws IOException {
+        ObjectCache c = cache(200_000, 64 << 10, 0, 0);
+        for (int i = 0; i < 50; i++) {
+            NeedleRecord r = record(NeedleKind.OBJECT, "k" + i, "v" + i, i, 10_000, i);
+            read(c.open(r, 0, 10_000, source));
+        }
+        TierStats m = tier(c, "memory");
+        assertTrue(m.bytes() <= 200_000, "bytes " + m.bytes());
+        assertTrue(m.evictions() >= 30, "evictions " + m.evictions());
+        assertTrue(m.entries() <= 200_000 / 10_000, "entries " + m.entries());
+    }
+
+    @Test
+    void tombstonesPartsEmptyOversizedAndDisabledGoStraightToTheSource() throws IOException {
+        ObjectCache c = cache(1 << 20, 1024, 1 << 20, 8192);
+        NeedleRecord part = record(NeedleKind.PART, "p", "p1", 1, 100, 11);
+        NeedleRecord huge = record(NeedleKind.OBJECT, "h", "h1", 1, 10_000, 12);
+        for (int i = 0; i < 2; i++) {
+            read(c.open(part, 0, 100, source));
+            read(c.open(huge, 0, 10_000, source));
+        }
+        assertEquals(4, sourceReads.get());
+        c.close();
+        cache = new ObjectCache(new CacheSettings(false, 1 << 20, 1 << 20, 1 << 20, 1 << 20), dir.resolve("off"));
+        NeedleRecord r = record(NeedleKind.OBJECT, "k", "v", 1, 100, 13);
+        read(cache.open(r, 0, 100, source));
+        read(cache.open(r, 0, 100, source));
+        assertEquals(6, sourceReads.get());
+        assertEquals(List.of(0L, 0L), cache.stats().stream().map(TierStats::hits).toList());
+    }
+
+    @Test
+    void versionKeysDifferInEveryPartAndFileNamesAreSafe() {
+        VersionKey k = new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 1, "00");
+        List<VersionKey> others = List.of(new VersionKey(NeedleKind.CHUNK, "b", "a/../k\n", "v", 1, "00"),
+                new VersionKey(NeedleKind.OBJECT, "c", "a/../k\n", "v", 1, "00"),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k", "v", 1, "00"),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "w", 1, "00"),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 2, "00"),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 1, "01"));
+        for (VersionKey o : others) {
+            assertNotEquals(k.fileName(), o.fileName(), o.toString());
+        }
+        assertEquals(k.slot(), others.get(3).slot(), "versions of one name share a slot");
+        assertNotEquals(k.slot(), others.get(0).slot());
+        assertTrue(k.fileName().matches("[0-9a-f]{64}"));
+    }
+
+    static String md5(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
