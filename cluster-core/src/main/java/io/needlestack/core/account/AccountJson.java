@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * The JSON form of credentials, bucket records and errors: the body of the manager's internal
@@ -25,12 +25,19 @@ import jakarta.json.JsonValue;
  */
 public final class AccountJson {
 
+    /**
+     * Looked up once: {@code Json.createReader} and friends look the provider up through the
+     * service loader on every call (jar scans), and credentials and bucket records are decoded on
+     * every S3 request.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private AccountJson() {
     }
 
     /** A credential as JSON. */
     public static String toJson(Credential c) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("accessKeyId", c.accessKeyId())
                 .add("secretKey", c.secretKey())
                 .add("userId", c.userId())
@@ -58,9 +65,9 @@ public final class AccountJson {
 
     /** A list of bucket records as JSON. */
     public static String bucketsToJson(List<BucketInfo> buckets) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = JSON.createArrayBuilder();
         buckets.forEach(b -> a.add(bucketObject(b)));
-        return Json.createObjectBuilder().add("buckets", a).build().toString();
+        return JSON.createObjectBuilder().add("buckets", a).build().toString();
     }
 
     /** A list of bucket records from JSON. */
@@ -74,7 +81,7 @@ public final class AccountJson {
 
     /** An error body. */
     public static String error(String code, String message) {
-        return Json.createObjectBuilder().add("code", code).add("message", message == null ? "" : message)
+        return JSON.createObjectBuilder().add("code", code).add("message", message == null ? "" : message)
                 .build().toString();
     }
 
@@ -88,7 +95,7 @@ public final class AccountJson {
     }
 
     private static JsonObject bucketObject(BucketInfo b) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("name", b.name())
                 .add("owner", b.ownerId())
                 .add("region", b.region())
@@ -102,7 +109,7 @@ public final class AccountJson {
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
+        try (JsonReader r = JSON.createReader(new StringReader(json))) {
             return r.readObject();
         }
     }

@@ -5,7 +5,6 @@ import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleWrite;
 import io.needlestack.storage.store.PutResult;
 import io.needlestack.storage.store.StoreStats;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
@@ -14,6 +13,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,6 +40,9 @@ import java.util.Map;
  */
 public final class NeedleJson {
 
+    /** Looked up once: {@code Json.create*} finds the provider through the service loader on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private NeedleJson() {
     }
 
@@ -49,7 +52,7 @@ public final class NeedleJson {
 
     /** The JSON of a write request. */
     public static String write(NeedleWrite w, boolean keepOlderVersions) {
-        return key(Json.createObjectBuilder(), w.key())
+        return key(JSON.createObjectBuilder(), w.key())
                 .add("hlc", w.hlc())
                 .add("versionId", w.versionId())
                 .add("tombstone", w.tombstone())
@@ -82,9 +85,9 @@ public final class NeedleJson {
 
     /** The JSON of a put result. */
     public static String putResult(PutResult p) {
-        JsonArrayBuilder sup = Json.createArrayBuilder();
+        JsonArrayBuilder sup = JSON.createArrayBuilder();
         p.superseded().forEach(r -> sup.add(recordObject(r)));
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("record", recordObject(p.record()))
                 .add("applied", p.applied())
                 .add("superseded", sup)
@@ -104,9 +107,9 @@ public final class NeedleJson {
 
     /** The JSON of a listing. */
     public static String list(List<NeedleRecord> records) {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = JSON.createArrayBuilder();
         records.forEach(r -> a.add(recordObject(r)));
-        return Json.createObjectBuilder().add("records", a).build().toString();
+        return JSON.createObjectBuilder().add("records", a).build().toString();
     }
 
     /** A listing from its JSON. */
@@ -120,7 +123,7 @@ public final class NeedleJson {
 
     /** The JSON of a digest. */
     public static String digest(NeedleDigest d) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("hlc", d.hlc())
                 .add("versionId", d.versionId())
                 .add("tombstone", d.tombstone())
@@ -144,7 +147,7 @@ public final class NeedleJson {
 
     /** The JSON of store statistics. */
     public static String stats(StoreStats s) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("puts", s.puts())
                 .add("fsyncs", s.fsyncs())
                 .add("bytesWritten", s.bytesWritten())
@@ -170,7 +173,7 @@ public final class NeedleJson {
 
     /** The JSON of a failure. */
     public static String error(String code, String message, boolean retryable) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("code", code)
                 .add("message", message == null ? "" : message)
                 .add("retryable", retryable)
@@ -198,7 +201,7 @@ public final class NeedleJson {
     }
 
     private static JsonObject recordObject(NeedleRecord r) {
-        return key(Json.createObjectBuilder(), r.key())
+        return key(JSON.createObjectBuilder(), r.key())
                 .add("hlc", r.hlc())
                 .add("versionId", r.versionId())
                 .add("tombstone", r.tombstone())
@@ -233,7 +236,7 @@ public final class NeedleJson {
     }
 
     private static JsonObjectBuilder metadata(Map<String, String> m) {
-        JsonObjectBuilder b = Json.createObjectBuilder();
+        JsonObjectBuilder b = JSON.createObjectBuilder();
         m.forEach(b::add);
         return b;
     }
@@ -247,7 +250,7 @@ public final class NeedleJson {
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
+        try (JsonReader r = JSON.createReader(new StringReader(json))) {
             return r.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalArgumentException("malformed JSON: " + e.getMessage(), e);

@@ -45,9 +45,25 @@ final class Crypto {
         return mac("HmacSHA1", key, data);
     }
 
+    /*
+     * One Mac per thread and algorithm: a SigV4 check computes five HMACs and every aws-chunked
+     * chunk one more, and Mac.getInstance walks the provider list each time (a measured share of a
+     * small PUT's CPU). init() with the next key resets the instance, so reuse is safe.
+     */
+    private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> newMac("HmacSHA256"));
+    private static final ThreadLocal<Mac> HMAC_SHA1 = ThreadLocal.withInitial(() -> newMac("HmacSHA1"));
+
+    private static Mac newMac(String algorithm) {
+        try {
+            return Mac.getInstance(algorithm);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks " + algorithm, e);
+        }
+    }
+
     private static byte[] mac(String algorithm, byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = (algorithm.equals("HmacSHA256") ? HMAC_SHA256 : HMAC_SHA1).get();
             mac.init(new SecretKeySpec(key, algorithm));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {

@@ -6,7 +6,7 @@ import io.needlestack.gateway.s3.auth.S3PayloadException;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 import io.needlestack.gateway.s3.error.S3ExceptionMapper;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DELETE;
@@ -29,14 +29,13 @@ import java.util.Map;
 /**
  * The S3 endpoint: every path under the gateway's root. Parses the target, authenticates, wraps
  * the body so that its verification completes before the last byte is handed on, and routes.
- * (A CDI scope is needed for injection into resources on Payara Server, see ARCHITECTURE.md.)
+ * (A CDI scope is needed for injection into resources on Payara Server, see ARCHITECTURE.md.
+ * Application scope, the request as a parameter: a request-scoped resource cost a bean creation
+ * and a client-proxy lookup on every request, a measured few percent of a small GET.)
  */
 @Path("/")
-@RequestScoped
+@ApplicationScoped
 public class S3Endpoint {
-
-    @Context
-    private HttpServletRequest http;
 
     @Inject
     S3Authentication authentication;
@@ -46,46 +45,46 @@ public class S3Endpoint {
     /** GET on the service, a bucket or an object. */
     @GET
     @Path("{path: .*}")
-    public Response get() {
-        return serve(null);
+    public Response get(@Context HttpServletRequest http) {
+        return serve(http, null);
     }
 
     /** HEAD on a bucket or an object. */
     @HEAD
     @Path("{path: .*}")
-    public Response head() {
-        return serve(null);
+    public Response head(@Context HttpServletRequest http) {
+        return serve(http, null);
     }
 
     /** PUT of a bucket, an object, a part, a copy. */
     @PUT
     @Path("{path: .*}")
-    public Response put(InputStream body) {
-        return serve(body);
+    public Response put(@Context HttpServletRequest http, InputStream body) {
+        return serve(http, body);
     }
 
     /** POST: multi-delete, multipart creation and completion. */
     @POST
     @Path("{path: .*}")
-    public Response post(InputStream body) {
-        return serve(body);
+    public Response post(@Context HttpServletRequest http, InputStream body) {
+        return serve(http, body);
     }
 
     /** DELETE of a bucket, an object, an upload. */
     @DELETE
     @Path("{path: .*}")
-    public Response delete() {
-        return serve(null);
+    public Response delete(@Context HttpServletRequest http) {
+        return serve(http, null);
     }
 
-    private Response serve(InputStream rawBody) {
+    private Response serve(HttpServletRequest http, InputStream rawBody) {
         String rawPath = http.getRequestURI();
         String context = http.getContextPath();
         if (context != null && !context.isEmpty() && rawPath.startsWith(context)) {
             rawPath = rawPath.substring(context.length());
         }
         RequestTarget target = RequestTarget.parse(rawPath, http.getHeader("host"), authentication.domains());
-        Map<String, List<String>> headers = headers();
+        Map<String, List<String>> headers = headers(http);
         S3Request req = new S3Request(http.getMethod().toUpperCase(Locale.ROOT), target.bucket(), target.key(),
                 http.getQueryString(), headers, (String) http.getAttribute(S3ExceptionMapper.REQUEST_ID));
         AuthResult auth = authentication.authenticate(http.getMethod(), rawPath, http.getQueryString(), headers,
@@ -119,7 +118,7 @@ public class S3Endpoint {
         }
     }
 
-    private Map<String, List<String>> headers() {
+    private static Map<String, List<String>> headers(HttpServletRequest http) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (String name : Collections.list(http.getHeaderNames())) {
             out.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())

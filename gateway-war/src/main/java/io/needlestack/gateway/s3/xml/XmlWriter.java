@@ -1,7 +1,6 @@
 package io.needlestack.gateway.s3.xml;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
@@ -18,13 +17,17 @@ public final class XmlWriter {
 
     private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
 
-    private final ByteArrayOutputStream buffer;
+    /**
+     * Characters, encoded once at the end: StAX writers over an {@code OutputStream} encode and
+     * write byte by byte, which made a ListObjects page spend its time growing the byte array.
+     */
+    private final StringWriter buffer;
     private final XMLStreamWriter out;
 
-    private XmlWriter(OutputStream target, ByteArrayOutputStream buffer) {
+    private XmlWriter(StringWriter buffer) {
         this.buffer = buffer;
         try {
-            this.out = FACTORY.createXMLStreamWriter(target, "UTF-8");
+            this.out = FACTORY.createXMLStreamWriter(buffer);
             out.writeStartDocument("UTF-8", "1.0");
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
@@ -33,8 +36,7 @@ public final class XmlWriter {
 
     /** A writer into memory; {@link #toBytes()} returns the document. */
     public static XmlWriter document(String root, String namespace) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(512);
-        XmlWriter w = new XmlWriter(b, b);
+        XmlWriter w = new XmlWriter(new StringWriter(512));
         w.start(root);
         if (namespace != null) {
             try {
@@ -110,13 +112,18 @@ public final class XmlWriter {
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
         }
-        return buffer.toByteArray();
+        return buffer.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The document as a string (tests and logs). */
     @Override
     public String toString() {
-        return new String(buffer.toByteArray(), StandardCharsets.UTF_8);
+        try {
+            out.flush();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return buffer.toString();
     }
 
     /**
