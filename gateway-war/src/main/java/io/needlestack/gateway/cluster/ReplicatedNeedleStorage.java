@@ -58,6 +58,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     private final LongAdder degradedReads;
     private final LongAdder failedReplicaWrites;
     private final RepairQueue repairs;
+    private boolean strictReads;
 
     /**
      * @param ring                the current ring
@@ -82,6 +83,17 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         this.degradedReads = degradedReads;
         this.failedReplicaWrites = failedReplicaWrites;
         this.repairs = repairs;
+    }
+
+    /**
+     * Refuses reads that fewer than R replicas answered ({@code needlestack.read.strict}) with a
+     * retryable {@link StoreUnavailableException} (503) instead of serving them degraded.
+     *
+     * @return this
+     */
+    public ReplicatedNeedleStorage strictReads(boolean strict) {
+        this.strictReads = strict;
+        return this;
     }
 
     private List<RingNode> replicas(NeedleKey key) {
@@ -192,6 +204,10 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             throw new StoreUnavailableException("no replica of " + key.name() + " answered");
         }
         if (got.size() < needed) {
+            if (strictReads) {
+                throw new StoreUnavailableException("only " + got.size() + " of the " + needed
+                        + " replicas a read needs answered for " + key.name() + " (strict reads)");
+            }
             degradedReads.increment();
         }
         List<ReplicaAnswer> versions = new ArrayList<>();

@@ -68,6 +68,7 @@ public class RoutedNeedleStorage implements NeedleStorage {
     private HttpClient http;
     private PayloadSpool spool;
     private Duration timeout;
+    private boolean strictReads;
     private RepairQueue repairs;
     private ScheduledFuture<?> repairer;
 
@@ -79,6 +80,7 @@ public class RoutedNeedleStorage implements NeedleStorage {
         http = InternalNeedleClient.httpClient(Duration.ofSeconds(2));
         spool = new PayloadSpool(config.dataDirectory().resolve("gateway").resolve("spool"), 1 << 20);
         timeout = Duration.ofMillis(config.getLong("needlestack.replica.timeout.ms", 8_000));
+        strictReads = config.get("needlestack.read.strict").map(Boolean::parseBoolean).orElse(false);
         repairs = new RepairQueue(config.dataDirectory().resolve("gateway").resolve("repair"));
         repairer = scheduler.scheduleWithFixedDelay(this::drainRepairs, 2, 2, TimeUnit.SECONDS);
     }
@@ -205,7 +207,7 @@ public class RoutedNeedleStorage implements NeedleStorage {
         List<String> members = ring.members().stream().map(RingNode::id).toList();
         return new ReplicatedNeedleStorage(ring, view.levels(),
                 n -> gate.isHeld(n.id(), members) ? new ReadHeldStorage(node(n), n.id()) : node(n),
-                executor, timeout, spool, degradedReads, failedReplicaWrites, repairs);
+                executor, timeout, spool, degradedReads, failedReplicaWrites, repairs).strictReads(strictReads);
     }
 
     private NeedleStorage node(RingNode node) {

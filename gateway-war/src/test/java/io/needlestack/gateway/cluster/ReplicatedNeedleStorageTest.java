@@ -188,6 +188,20 @@ class ReplicatedNeedleStorageTest {
         assertTrue(degraded.sum() >= 1);
     }
 
+    /** With strict reads, a read that fewer than R replicas answered is refused (503), not served degraded. */
+    @Test
+    void strictReadsRefuseWhatFewerThanRReplicasAnswered() {
+        ReplicatedNeedleStorage s = storage(2, 2).strictReads(true);
+        s.put(write("k", 10), bytes("abc"), 3, false);
+        assertEquals(10, s.head(NeedleKey.object("b", "k")).orElseThrow().hlc(), "R answers: served");
+        replicas.get("b").down = true;
+        replicas.get("c").down = true;
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+                () -> s.head(NeedleKey.object("b", "k")));
+        assertTrue(e.retryable());
+        assertEquals(0, degraded.sum(), "a refused read is not a degraded one");
+    }
+
     /** A version overwritten between the read's HEAD and its open is reported as gone (retryable), not as an outage. */
     @Test
     void openingAVersionAnOverwriteReplacedSaysItIsGone() {
