@@ -165,7 +165,9 @@ class ReplicatedNeedleStorageTest {
 
     @Test
     void readsTheNewestAnswerCountsDegradedReadsAndRepairsStaleReplicas() throws Exception {
-        ReplicatedNeedleStorage s = storage(2, 2);
+        // R=3: the stale replica is always among the answers the read waits for (with R=2 it may
+        // be the one not waited for, and read repair only repairs replicas that answered).
+        ReplicatedNeedleStorage s = storage(2, 3);
         s.put(write("k", 10), bytes("old"), 3, false);
         replicas.get("c").down = true;
         s.put(write("k", 20), bytes("new"), 3, false);
