@@ -5,15 +5,28 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * At most {@code limit} bytes of an underlying stream, which it never closes: one request body
- * is cut into chunks this way, each handed to storage in turn.
+ * At most {@code limit} bytes of an underlying stream. {@link #sharing} never closes it: one
+ * request body is cut into chunks this way, each handed to storage in turn. {@link #owning}
+ * closes it: a range of a cached file.
  */
-final class BoundedInputStream extends FilterInputStream {
+public final class BoundedInputStream extends FilterInputStream {
+    private final boolean closesUnderlying;
     private long remaining;
 
-    BoundedInputStream(InputStream in, long limit) {
+    private BoundedInputStream(InputStream in, long limit, boolean closesUnderlying) {
         super(in);
         this.remaining = limit;
+        this.closesUnderlying = closesUnderlying;
+    }
+
+    /** At most {@code limit} bytes of {@code in}, which stays open when this stream is closed. */
+    public static BoundedInputStream sharing(InputStream in, long limit) {
+        return new BoundedInputStream(in, limit, false);
+    }
+
+    /** At most {@code limit} bytes of {@code in}, which is closed with this stream. */
+    public static BoundedInputStream owning(InputStream in, long limit) {
+        return new BoundedInputStream(in, limit, true);
     }
 
     @Override
@@ -53,8 +66,10 @@ final class BoundedInputStream extends FilterInputStream {
     }
 
     @Override
-    public void close() {
-        // the underlying stream belongs to the caller
+    public void close() throws IOException {
+        if (closesUnderlying) {
+            in.close();
+        }
     }
 
     @Override

@@ -135,7 +135,7 @@ public class ObjectStore {
                 long n = Math.min(chunkBytes, remaining);
                 String name = prefix + "\n" + index;
                 storage.put(new NeedleWrite(new NeedleKey(NeedleKind.CHUNK, bucket, name), hlc, NULL_VERSION, false,
-                        null), new BoundedInputStream(in, n), n, false);
+                        null), BoundedInputStream.sharing(in, n), n, false);
                 chunks.add(new Manifest.Chunk(name, n));
                 remaining -= n;
                 index++;

@@ -1,5 +1,6 @@
 package io.needlestack.gateway.object.cache;
 
+import io.needlestack.gateway.object.BoundedInputStream;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
 import java.io.ByteArrayInputStream;
@@ -142,7 +143,7 @@ public final class ObjectCache implements AutoCloseable {
                 return Optional.empty();
             }
             ch.position(from);
-            return Optional.of(new RangeStream(Channels.newInputStream(ch), length));
+            return Optional.of(BoundedInputStream.owning(Channels.newInputStream(ch), length));
         } catch (IOException e) {
             try {
                 ch.close();
@@ -169,57 +170,6 @@ public final class ObjectCache implements AutoCloseable {
     public void close() {
         if (memory != null) {
             memory.close();
-        }
-    }
-
-    /** At most {@code length} bytes of a stream, which it closes. */
-    private static final class RangeStream extends java.io.FilterInputStream {
-        private long remaining;
-
-        RangeStream(InputStream in, long length) {
-            super(in);
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = in.skip(Math.min(n, remaining));
-            remaining -= s;
-            return s;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }
