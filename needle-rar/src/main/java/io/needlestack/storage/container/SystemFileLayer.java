@@ -3,13 +3,22 @@ package io.needlestack.storage.container;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link FileLayer} over {@link FileChannel}. */
 final class SystemFileLayer implements FileLayer {
     static final SystemFileLayer INSTANCE = new SystemFileLayer();
+
+    /**
+     * The file store of each directory asked about. Finding a directory's store reads the whole
+     * mount table (about a quarter of a 4 KiB PUT's CPU when done per write); asking a found
+     * store for its free space is one statvfs call.
+     */
+    private final ConcurrentHashMap<Path, FileStore> stores = new ConcurrentHashMap<>();
 
     @Override
     public StoreFile open(Path path) throws IOException {
@@ -32,7 +41,12 @@ final class SystemFileLayer implements FileLayer {
 
     @Override
     public long usableSpace(Path directory) throws IOException {
-        return Files.getFileStore(directory).getUsableSpace();
+        FileStore store = stores.get(directory);
+        if (store == null) {
+            store = Files.getFileStore(directory);
+            stores.put(directory, store);
+        }
+        return store.getUsableSpace();
     }
 
     private record ChannelFile(Path path, FileChannel channel) implements StoreFile {

@@ -36,6 +36,16 @@ public class S3ExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable t) {
+        return render(t, http);
+    }
+
+    /**
+     * The error answer for {@code t}: also used by the servlet data path
+     * ({@code S3ObjectFilter}), which answers object requests without JAX-RS.
+     *
+     * @param http the request (its method and request id), or null
+     */
+    public static Response render(Throwable t, HttpServletRequest http) {
         String requestId = http == null ? null : (String) http.getAttribute(REQUEST_ID);
         S3Exception e = translate(t, requestId);
         String resource = e.resource() != null ? e.resource() : http == null ? null : http.getRequestURI();
