@@ -1,10 +1,12 @@
 package io.needlestack.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * {@code needlestack-adm} against a real two-node cluster ({@code cluster up --nodes 2
@@ -23,7 +33,9 @@ import org.junit.jupiter.api.Timeout;
  * nodes take ring v1 and report its checksum, the ring holds both, consistency levels change and
  * invalid ones are refused with a clear error, a detach below N is refused, suspend and resume
  * change the node's state; a node without the manager role works as the CLI's endpoint (its
- * {@code /_health} names the manager), users are created and deleted through it.
+ * {@code /_health} names the manager), users are created and deleted through it, and a bucket or
+ * access key deleted through n1 is refused at once by n2's gateway although n2 had just used it
+ * (near-cache invalidation).
  */
 class ClusterAdmIT {
 
@@ -39,7 +51,10 @@ class ClusterAdmIT {
         Path n2 = dir.resolve("n2");
         try {
             long t0 = System.nanoTime();
-            LocalCluster.Result up = LocalCluster.run(NodeProcess.script(), "cluster", "up", "--nodes", "2", "--data", dir.toString(),
+            // A near-cache TTL far longer than the test: only the manager's invalidation can make a
+            // gateway forget a deleted key or bucket in time for the assertions below.
+            LocalCluster.Result up = LocalCluster.runWithJavaOpts("-Dneedlestack.account.cache.local.seconds=600",
+                    NodeProcess.script(), "cluster", "up", "--nodes", "2", "--data", dir.toString(),
                     "--port", Integer.toString(port), "--consistency", "2,1,1,1", "--wait", "240");
             System.out.printf("cluster up --nodes 2 with first start: %.1f s%n", (System.nanoTime() - t0) / 1e9);
             assertEquals(0, up.exit(), up.output());
@@ -86,6 +101,28 @@ class ClusterAdmIT {
             assertTrue(created.output().contains("access key: ") && created.output().contains("secret key: "), created.output());
             LocalCluster.Result users = LocalCluster.adm(endpoint, dir, "get-users");
             assertTrue(users.exit() == 0 && users.output().contains("adm-user"), users.output());
+
+            // Near caches: n2's gateway holds the key and a bucket once it has used them; a bucket
+            // deleted through n1's gateway and a key deleted through n1's manager are refused by n2
+            // right after the deleting call returned.
+            String ak = field(created.output(), "access key: (\\S+)");
+            String sk = field(created.output(), "secret key: (\\S+)");
+            try (S3Client s3n1 = s3(endpoint, ak, sk); S3Client s3n2 = s3(viaN2, ak, sk)) {
+                s3n2.createBucket(b -> b.bucket("adm-near"));
+                for (int i = 0; i < 2; i++) {
+                    assertEquals(0, s3n2.listObjectsV2(b -> b.bucket("adm-near")).keyCount());
+                    assertTrue(s3n2.listBuckets().buckets().stream().anyMatch(b -> b.name().equals("adm-near")));
+                }
+                s3n1.deleteBucket(b -> b.bucket("adm-near"));
+                S3Exception noBucket = assertThrows(S3Exception.class, () -> s3n2.listObjectsV2(b -> b.bucket("adm-near")));
+                assertEquals("NoSuchBucket", noBucket.awsErrorDetails().errorCode(), noBucket.toString());
+
+                LocalCluster.Result delKey = LocalCluster.adm(endpoint, dir, "delete-access-key", "adm-user", ak);
+                assertEquals(0, delKey.exit(), delKey.output());
+                S3Exception refused = assertThrows(S3Exception.class, s3n2::listBuckets);
+                assertEquals(403, refused.statusCode(), refused.toString());
+                assertEquals("InvalidAccessKeyId", refused.awsErrorDetails().errorCode(), refused.toString());
+            }
             LocalCluster.Result deleted = LocalCluster.adm(viaN2, dir, "delete-user", "adm-user");
             assertEquals(0, deleted.exit(), deleted.output());
             assertTrue(!LocalCluster.adm(endpoint, dir, "get-users").output().contains("adm-user"));
@@ -148,6 +185,14 @@ class ClusterAdmIT {
         } finally {
             LocalCluster.killLeftovers(n1, n2);
         }
+    }
+
+    private static S3Client s3(String endpoint, String ak, String sk) {
+        return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ak, sk)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder().retryPolicy(RetryPolicy.none())
+                        .apiCallTimeout(Duration.ofSeconds(30)).build())
+                .httpClientBuilder(ApacheHttpClient.builder()).build();
     }
 
     private static String field(String s, String regex) {

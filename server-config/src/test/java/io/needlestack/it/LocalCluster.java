@@ -59,6 +59,11 @@ public final class LocalCluster {
 
     /** Runs a script of {@code bin/} with a bounded wait, the node settings of the tests, and no root keys from the environment. */
     public static Result run(Path script, String... args) throws Exception {
+        return runWithJavaOpts("", script, args);
+    }
+
+    /** {@link #run}, with {@code extraJavaOpts} (e.g. {@code -Dneedlestack.x=y}) added to the nodes' JVM options. */
+    public static Result runWithJavaOpts(String extraJavaOpts, Path script, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", script.toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile("needlestack-cluster", ".out");
@@ -67,7 +72,7 @@ public final class LocalCluster {
             pb.environment().put("NEEDLESTACK_DIST", NodeProcess.dist().toString());
             pb.environment().put("NEEDLESTACK_NO_BUILD", "1");
             pb.environment().put("NEEDLESTACK_JAVA_OPTS",
-                    System.getProperty("needlestack.it.java.opts", "-XX:TieredStopAtLevel=1"));
+                    (System.getProperty("needlestack.it.java.opts", "-XX:TieredStopAtLevel=1") + " " + extraJavaOpts).trim());
             pb.environment().remove("NEEDLESTACK_ROOT_ACCESS_KEY");
             pb.environment().remove("NEEDLESTACK_ROOT_SECRET_KEY");
             Process p = pb.start();

@@ -38,6 +38,10 @@
  * POST /_internal/v1/purge?KEY&hlc=H&version=B64   -> 200 {"gone":bool}: drops that tombstone if it
  *      is still this node's newest version with nothing beneath it (tombstone purge); gone is
  *      true when the node now holds nothing for the key, or something newer
+ * POST /_internal/v1/account/invalidate?cache=NAME&key=B64[&key=B64..]
+ *                                                  -> 200 {"invalidated":n}: the manager, after an
+ *      account change, drops those access keys or bucket names from this gateway's near cache
+ *      ({@code io.needlestack.gateway.manager.AccountInvalidationResource})
  * </pre>
  * Failures answer a JSON body {@code {"code","message","retryable"}}: the store's own failures
  * keep their type name as code ({@code StoreFullException} is 507, {@code StoreUnavailableException}

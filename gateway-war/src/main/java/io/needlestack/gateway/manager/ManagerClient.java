@@ -4,6 +4,7 @@ import io.needlestack.core.platform.PlatformServices;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -33,6 +34,11 @@ import io.needlestack.core.internal.ManagerLocation;
  * active manager's internal API, signed with the cluster secret. Without Payara's Hazelcast
  * (e.g. {@code --nocluster}) every read calls the manager.
  *
+ * <p>In front of those caches, decoded records are kept in this JVM for
+ * {@code needlestack.account.cache.local.seconds} (default {@value #DEFAULT_LOCAL_SECONDS}; 0
+ * switches it off). The manager drops them on every gateway after each change
+ * ({@link #invalidate}, called by {@link AccountInvalidationResource}) and waits for the answers.
+ *
  * <p>The manager is found in the Hazelcast map {@link ManagerLocation#MAP}, key
  * {@link ManagerLocation#ACTIVE}; without an entry, {@code http://127.0.0.1:<needlestack.http.port>}.
  *
@@ -44,6 +50,11 @@ import io.needlestack.core.internal.ManagerLocation;
 public class ManagerClient {
 
     private static final Logger LOG = Logger.getLogger(ManagerClient.class.getName());
+
+    /** Setting: seconds a credential or bucket record is answered from this JVM's near cache. */
+    public static final String LOCAL_SECONDS = "needlestack.account.cache.local.seconds";
+    /** Default of {@link #LOCAL_SECONDS}. */
+    public static final long DEFAULT_LOCAL_SECONDS = 5;
 
     /**
      * Builds the caller's own credential type from the four values S3 signatures need, e.g.
@@ -69,7 +80,19 @@ public class ManagerClient {
         HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         ManagerInternalClient api = new ManagerInternalClient(http, ClusterSecret.auth(config.dataDirectory()),
                 this::managerBase, timeout);
-        client = new CachedManagerClient(api, name -> directory.cacheManager().map(cm -> AccountCaches.open(cm, name)));
+        Duration local = Duration.ofSeconds(Math.max(0, config.getLong(LOCAL_SECONDS, DEFAULT_LOCAL_SECONDS)));
+        client = new CachedManagerClient(api, name -> directory.cacheManager().map(cm -> AccountCaches.open(cm, name)),
+                local);
+    }
+
+    /**
+     * Drops {@code keys} from this node's near cache of {@code cacheName}
+     * ({@link AccountCaches#CREDENTIALS} or {@link AccountCaches#BUCKETS}).
+     *
+     * @throws IllegalArgumentException for another cache name
+     */
+    public void invalidate(String cacheName, Collection<String> keys) {
+        client.invalidate(cacheName, keys);
     }
 
     /** An access key's credential, also when inactive (see {@link Credential#active()}); empty when unknown. */

@@ -21,6 +21,7 @@ import com.hazelcast.core.HazelcastInstance;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.needlestack.core.account.AccountCaches;
 import io.needlestack.core.config.NodeConfig;
@@ -41,6 +42,15 @@ public class PayaraCluster implements CacheInvalidation {
 
     private volatile String published;
 
+    @Inject
+    GatewayNearCaches nearCaches;
+
+    /**
+     * Removes the keys from the distributed cache, then from every live gateway's near cache
+     * ({@link GatewayNearCaches}: waits up to two seconds for their answers). In this order, so
+     * a gateway that reloads after its near-cache invalidation cannot find the old record in
+     * the distributed cache.
+     */
     @Override
     public void remove(String cacheName, Collection<String> keys) {
         if (keys.isEmpty()) {
@@ -48,11 +58,19 @@ public class PayaraCluster implements CacheInvalidation {
         }
         Optional<CacheManager> cm = cacheManager();
         if (cm.isEmpty()) {
+            // No cluster: the gateways keep no near cache without the distributed one.
             return;
         }
         Cache<String, String> cache = AccountCaches.open(cm.get(), cacheName);
         for (String k : keys) {
             cache.remove(k);
+        }
+        try {
+            nearCaches.invalidate(nodeRecords(), cacheName, keys);
+        } catch (RuntimeException e) {
+            // The change is committed: failing the caller would not undo it. The TTL bounds the rest.
+            LOG.log(Level.WARNING, "near-cache invalidation of " + cacheName + " failed; gateways may answer"
+                    + " with the old record until needlestack.account.cache.local.seconds have passed", e);
         }
     }
 
