@@ -91,7 +91,7 @@ public class NeedleResourceAdapter implements ResourceAdapter, Serializable {
     @ConfigProperty(defaultValue = "4194304", description = "RocksDB write buffer bytes")
     private Long rocksdbWriteBufferBytes = EngineConfig.DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES;
 
-    @ConfigProperty(defaultValue = "262144", description = "PUT data up to this size is spooled in memory")
+    @ConfigProperty(defaultValue = "1048576", description = "PUT data up to this size is spooled in memory")
     private Integer spoolMemoryBytes = EngineConfig.DEFAULT_SPOOL_MEMORY_BYTES;
 
     @ConfigProperty(defaultValue = "2000", description = "Longest wait, in microseconds, of an fsync for PUTs about to append")

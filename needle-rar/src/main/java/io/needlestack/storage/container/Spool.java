@@ -15,7 +15,9 @@ import java.util.UUID;
  * A needle whose bytes are complete before it is appended: the data of a PUT is read from the
  * client first, in memory when small, into a spool file when larger, while its digests are
  * computed. Only then does the writer take the container's append lock, so a slow client never
- * holds it. Memory stays bounded: at most {@code memoryThreshold} bytes plus one copy buffer.
+ * holds it. Memory stays bounded: a PUT holds at most {@code memoryThreshold} bytes plus one
+ * copy buffer, and all in-memory spools of an engine together at most their {@link MemoryBudget}
+ * (a PUT that finds the budget spent spools to a file instead of waiting).
  */
 public final class Spool implements Closeable {
     static final int COPY_BUFFER = 64 * 1024;
@@ -25,13 +27,49 @@ public final class Spool implements Closeable {
     private final StoreFile file;
     private final FileLayer layer;
     private final ByteBuffer footer;
+    private final MemoryBudget budget;
 
-    private Spool(NeedleFormat.Prefix prefix, byte[] memory, StoreFile file, FileLayer layer, ByteBuffer footer) {
+    /** Largest slice of a memory spool written at once (the JDK copies heap buffers to a cached direct buffer of that size per thread). */
+    static final int WRITE_SLICE = 256 * 1024;
+
+    private Spool(NeedleFormat.Prefix prefix, byte[] memory, StoreFile file, FileLayer layer, ByteBuffer footer,
+                  MemoryBudget budget) {
         this.prefix = prefix;
         this.memory = memory;
         this.file = file;
         this.layer = layer;
         this.footer = footer;
+        this.budget = budget;
+    }
+
+    /**
+     * The bytes all in-memory spools of an engine may hold at once. Without such a bound, many
+     * concurrent PUTs just under the threshold could fill the heap.
+     */
+    public static final class MemoryBudget {
+        private final java.util.concurrent.Semaphore kib;
+
+        /** @param bytes the total, rounded up to KiB */
+        public MemoryBudget(long bytes) {
+            this.kib = new java.util.concurrent.Semaphore((int) Math.min(Integer.MAX_VALUE, (bytes + 1023) / 1024));
+        }
+
+        boolean tryTake(long bytes) {
+            return kib.tryAcquire(units(bytes));
+        }
+
+        void give(long bytes) {
+            kib.release(units(bytes));
+        }
+
+        /** KiB still free (for tests and metrics). */
+        public long availableKib() {
+            return kib.availablePermits();
+        }
+
+        private static int units(long bytes) {
+            return (int) ((bytes + 1023) / 1024);
+        }
     }
 
     /**
@@ -43,12 +81,13 @@ public final class Spool implements Closeable {
      * @throws StoreIOException    on other I/O failures (reading the client's stream included)
      */
     public static Spool create(FileLayer layer, Path spoolDir, NeedleFormat.Prefix prefix, InputStream data,
-                               int memoryThreshold) {
+                               int memoryThreshold, MemoryBudget budget) {
         long length = prefix.header().dataLength();
         NeedleFormat.Digests digests = new NeedleFormat.Digests(prefix);
-        if (length <= memoryThreshold) {
+        if (length <= memoryThreshold && budget.tryTake(length)) {
             byte[] bytes = new byte[(int) length];
             int done = 0;
+            boolean kept = false;
             try {
                 while (done < length) {
                     int n = data.read(bytes, done, (int) length - done);
@@ -57,11 +96,17 @@ public final class Spool implements Closeable {
                     }
                     done += n;
                 }
+                digests.update(bytes, 0, bytes.length);
+                Spool spool = new Spool(prefix, bytes, null, layer, digests.footer(), budget);
+                kept = true;
+                return spool;
             } catch (IOException e) {
                 throw new StoreIOException("reading the data failed after " + done + " bytes", e);
+            } finally {
+                if (!kept) {
+                    budget.give(length);
+                }
             }
-            digests.update(bytes, 0, bytes.length);
-            return new Spool(prefix, bytes, null, layer, digests.footer());
         }
         Path path = spoolDir.resolve("spool-" + UUID.randomUUID() + ".tmp");
         StoreFile file;
@@ -91,7 +136,7 @@ public final class Spool implements Closeable {
                 }
                 done += n;
             }
-            return new Spool(prefix, null, file, layer, digests.footer());
+            return new Spool(prefix, null, file, layer, digests.footer(), null);
         } catch (RuntimeException e) {
             discard(layer, file);
             throw e;
@@ -101,6 +146,11 @@ public final class Spool implements Closeable {
     /** The encoded header and variable fields. */
     public NeedleFormat.Prefix prefix() {
         return prefix;
+    }
+
+    /** The in-memory data, or null when spooled to a file (for tests). */
+    byte[] memoryForTest() {
+        return memory;
     }
 
     /** Total bytes of the needle on disk. */
@@ -125,7 +175,9 @@ public final class Spool implements Closeable {
         pos += prefix.bytes().length;
         long dataLength = prefix.header().dataLength();
         if (memory != null) {
-            target.write(ByteBuffer.wrap(memory), pos);
+            for (int off = 0; off < memory.length; off += WRITE_SLICE) {
+                target.write(ByteBuffer.wrap(memory, off, Math.min(WRITE_SLICE, memory.length - off)), pos + off);
+            }
         } else {
             target.transferFrom(file, 0, dataLength, pos);
         }
@@ -138,8 +190,13 @@ public final class Spool implements Closeable {
     public void close() {
         if (file != null) {
             discard(layer, file);
+        } else if (budget != null && !released) {
+            released = true;
+            budget.give(memory.length);
         }
     }
+
+    private boolean released;
 
     private static void discard(FileLayer layer, StoreFile file) {
         try {

@@ -64,6 +64,8 @@ public final class NeedleEngine implements AutoCloseable {
     private final AtomicIntegerArray active;
     private final NeedleIndex index;
     private final WriteCounters counters;
+    /** All in-memory spools together: 32 times the per-PUT limit, at least 16 MiB. */
+    private final Spool.MemoryBudget spoolBudget;
     // Readers: every operation that touches the index or appends. Writer: close, so RocksDB is
     // never closed under a running call (a use after close would crash the JVM, not throw).
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -80,6 +82,7 @@ public final class NeedleEngine implements AutoCloseable {
         this.active = new AtomicIntegerArray(containers.length / config.containersPerDirectory());
         this.index = index;
         this.counters = counters;
+        this.spoolBudget = new Spool.MemoryBudget(Math.max(16L << 20, 32L * config.spoolMemoryBytes()));
     }
 
     /**
@@ -208,7 +211,7 @@ public final class NeedleEngine implements AutoCloseable {
             counters.arriving();
             boolean arrived = false;
             try (Spool spool = Spool.create(layer, spoolDirs.get(c.id() / config.containersPerDirectory()), prefix, in,
-                    config.spoolMemoryBytes())) {
+                    config.spoolMemoryBytes(), spoolBudget)) {
                 lifecycle.readLock().lock();
                 try {
                     ensureOpen();
