@@ -82,7 +82,9 @@ class ObjectCacheIT {
         }
         port = LocalCluster.freeBasePort(NODES);
         dir = NodeProcess.workDirectory().resolve("cache-" + port);
-        LocalCluster.Result up = LocalCluster.script("cluster", "up", "--nodes", Integer.toString(NODES), "--data",
+        // Both nodes hold every key (N=2): the disk tier takes local bodies only when asked to.
+        LocalCluster.Result up = LocalCluster.runWithJavaOpts("-Dneedlestack.cache.disk.local=true", NodeProcess.script(),
+                "cluster", "up", "--nodes", Integer.toString(NODES), "--data",
                 dir.toString(), "--port", Integer.toString(port), "--consistency", "2,2,2,2", "--wait", "240");
         assertEquals(0, up.exit(), up.output());
         assertTrue(waitForRing(Duration.ofSeconds(90)), "the nodes never placed by a ring of 2:\n" + health(0));

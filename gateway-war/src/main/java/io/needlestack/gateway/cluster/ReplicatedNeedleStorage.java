@@ -96,9 +96,14 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         return this;
     }
 
-    private List<RingNode> replicas(NeedleKey key) {
+    /** The replicas {@code ring} names for a needle key. */
+    static List<RingNode> replicasOf(Ring ring, NeedleKey key) {
         // Every kind is its own namespace, so a chunk is never placed by an object key's hash.
         return ring.replicas(key.bucket(), key.kind() == NeedleKind.OBJECT ? key.name() : key.kind().name() + "/" + key.name());
+    }
+
+    private List<RingNode> replicas(NeedleKey key) {
+        return replicasOf(ring, key);
     }
 
     @Override

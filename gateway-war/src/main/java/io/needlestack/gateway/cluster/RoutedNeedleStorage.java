@@ -238,6 +238,14 @@ public class RoutedNeedleStorage implements NeedleStorage {
         return target().open(record, from, length);
     }
 
+    /** True without a ring (all data is here), else when the ring names this node a replica of the key. */
+    @Override
+    public boolean holdsLocally(NeedleKey key) {
+        Optional<Ring> ring = view.ring();
+        return ring.isEmpty() || ReplicatedNeedleStorage.replicasOf(ring.get(), key).stream()
+                .anyMatch(n -> n.id().equals(selfId));
+    }
+
     @Override
     public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
                                    boolean includeTombstones) {

@@ -27,6 +27,14 @@ public interface NeedleStorage {
     /** Streams part of a needle's data. */
     InputStream open(NeedleRecord record, long from, long length);
 
+    /**
+     * Whether this node keeps a replica of {@code key}, so that reading its data crosses no
+     * network. The object cache keeps no disk copy of such data: it would only double the I/O.
+     */
+    default boolean holdsLocally(NeedleKey key) {
+        return false;
+    }
+
     /** Newest version of every name of a kind in a bucket, in UTF-8 byte order. */
     List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
                             boolean includeTombstones);

@@ -8,15 +8,25 @@ import io.needlestack.core.config.NodeConfig;
  * @param enabled              {@code needlestack.cache.enabled}, default true
  * @param memoryBytes          {@code needlestack.cache.memory.bytes}: bound of the memory tier,
  *                             default 32 MiB (sized for a 384 MiB heap); 0 switches it off
- * @param memoryMaxObjectBytes {@code needlestack.cache.memory.max.object.bytes}: bodies up to this
+ * @param memoryMaxObjectBytes {@code needlestack.cache.memory.max.object.bytes}: bodies under this
  *                             size go to memory, default 1 MiB
  * @param diskBytes            {@code needlestack.cache.disk.bytes}: bound of the disk tier, default
  *                             256 MiB; 0 switches it off
  * @param diskMaxObjectBytes   {@code needlestack.cache.disk.max.object.bytes}: larger bodies (and
  *                             chunks) up to this size go to disk, default 8 MiB (a 5 MiB chunk fits)
+ * @param diskLocal            {@code needlestack.cache.disk.local}: whether the disk tier also keeps
+ *                             bodies this node stores itself, default false (a copy on the same
+ *                             kind of disk only doubles the I/O; true when the cache directory is
+ *                             on faster media than the data, e.g. SSD before HDD)
  */
 public record CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObjectBytes, long diskBytes,
-                            long diskMaxObjectBytes) {
+                            long diskMaxObjectBytes, boolean diskLocal) {
+
+    /** Settings that keep local bodies off the disk tier. */
+    public CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObjectBytes, long diskBytes,
+                         long diskMaxObjectBytes) {
+        this(enabled, memoryBytes, memoryMaxObjectBytes, diskBytes, diskMaxObjectBytes, false);
+    }
 
     /** The settings of this node. */
     public static CacheSettings from(NodeConfig config) {
@@ -25,7 +35,8 @@ public record CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObj
                 config.getLong("needlestack.cache.memory.bytes", 32L << 20),
                 config.getLong("needlestack.cache.memory.max.object.bytes", 1L << 20),
                 config.getLong("needlestack.cache.disk.bytes", 256L << 20),
-                config.getLong("needlestack.cache.disk.max.object.bytes", 8L << 20));
+                config.getLong("needlestack.cache.disk.max.object.bytes", 8L << 20),
+                Boolean.parseBoolean(config.get("needlestack.cache.disk.local", "false")));
     }
 
     /** Whether the memory tier holds anything at all. */
@@ -35,6 +46,6 @@ public record CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObj
 
     /** Whether the disk tier holds anything at all. */
     boolean diskOn() {
-        return enabled && diskBytes > 0 && diskMaxObjectBytes > (memoryOn() ? memoryMaxObjectBytes : 0);
+        return enabled && diskBytes > 0 && diskMaxObjectBytes >= (memoryOn() ? memoryMaxObjectBytes : 1);
     }
 }

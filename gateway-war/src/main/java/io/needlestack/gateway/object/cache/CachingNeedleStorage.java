@@ -31,6 +31,6 @@ public abstract class CachingNeedleStorage implements NeedleStorage {
 
     @Override
     public InputStream open(NeedleRecord record, long from, long length) {
-        return cache.cache().open(record, from, length, delegate::open);
+        return cache.cache().open(record, from, length, delegate::open, delegate.holdsLocally(record.key()));
     }
 }

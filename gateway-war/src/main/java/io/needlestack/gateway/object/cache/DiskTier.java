@@ -11,11 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,11 +22,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Larger bodies and chunks on disk: one file per version in one directory, bounded by total
  * bytes, least recently used evicted first, one entry per name. A file is written under a
- * temporary name and moved into place only once complete and matching its MD5; it is verified
+ * temporary name and moved into place only once complete and matching its CRC32C; it is verified
  * again when read, so a damaged file is dropped, never served. The directory is emptied when the
  * tier starts: entries of an earlier run are not trusted (nor counted).
  *
@@ -90,7 +88,7 @@ final class DiskTier {
     /**
      * Copies a version's complete body from {@code in} into the tier, if it fits. Returns false,
      * leaving nothing behind, when the body is too large, shorter or longer than {@code size}, or
-     * differs from the version's MD5.
+     * differs from the version's CRC32C.
      */
     boolean store(VersionKey version, InputStream in, long size) throws IOException {
         if (size > maxBytes) {
@@ -99,12 +97,12 @@ final class DiskTier {
         Path tmp = dir.resolve(version.fileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
                 + PARTIAL);
         try {
-            MessageDigest md5 = md5();
+            CRC32C crc = new CRC32C();
             long copied;
-            try (OutputStream out = new DigestOutputStream(Files.newOutputStream(tmp), md5)) {
+            try (OutputStream out = new CheckedOutputStream(Files.newOutputStream(tmp), crc)) {
                 copied = in.transferTo(out);
             }
-            if (copied != size || !HexFormat.of().formatHex(md5.digest()).equals(version.md5Hex())) {
+            if (copied != size || (int) crc.getValue() != version.crc32c()) {
                 LOG.fine(() -> "not caching " + version.name() + ": body differs from its record");
                 return false;
             }
@@ -152,19 +150,19 @@ final class DiskTier {
         }
     }
 
-    /** Whether the whole file matches its version's MD5. */
+    /** Whether the whole file matches its version's CRC32C. */
     static boolean verify(FileChannel ch, VersionKey version) throws IOException {
-        MessageDigest md5 = md5();
-        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
         long pos = 0;
         int n;
         while ((n = ch.read(buf, pos)) > 0) {
             buf.flip();
-            md5.update(buf);
+            crc.update(buf);
             buf.clear();
             pos += n;
         }
-        return HexFormat.of().formatHex(md5.digest()).equals(version.md5Hex());
+        return (int) crc.getValue() == version.crc32c();
     }
 
     long evictions() {
@@ -179,11 +177,4 @@ final class DiskTier {
         return lru.size();
     }
 
-    private static MessageDigest md5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -9,11 +9,10 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.CRC32C;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -60,8 +59,18 @@ public final class ObjectCache implements AutoCloseable {
         return settings;
     }
 
-    /** {@code length} bytes of the record's data from {@code from}, from the cache where possible. */
+    /** {@link #open(NeedleRecord, long, long, Source, boolean)} of data fetched from another node. */
     public InputStream open(NeedleRecord record, long from, long length, Source source) {
+        return open(record, from, length, source, false);
+    }
+
+    /**
+     * {@code length} bytes of the record's data from {@code from}, from the cache where possible.
+     *
+     * @param local whether {@code source} reads this node's own replica: such data is kept in
+     *              memory when small, never copied to the disk tier (unless {@code diskLocal})
+     */
+    public InputStream open(NeedleRecord record, long from, long length, Source source, boolean local) {
         if (!cacheable(record)) {
             return source.open(record, from, length);
         }
@@ -70,7 +79,7 @@ public final class ObjectCache implements AutoCloseable {
         if (from < 0 || length < 0 || from + length > size) {
             return source.open(record, from, length);
         }
-        if (memory != null && size <= settings.memoryMaxObjectBytes()) {
+        if (memory != null && size < settings.memoryMaxObjectBytes()) {
             byte[] held = memory.get(version);
             if (held != null) {
                 memoryHits.increment();
@@ -84,7 +93,7 @@ public final class ObjectCache implements AutoCloseable {
             memory.put(version, data);
             return new ByteArrayInputStream(data, (int) from, (int) length);
         }
-        if (disk != null && size <= settings.diskMaxObjectBytes()) {
+        if (disk != null && size <= settings.diskMaxObjectBytes() && (!local || settings.diskLocal())) {
             Optional<InputStream> hit = fromDisk(version, from, length);
             if (hit.isPresent()) {
                 diskHits.increment();
@@ -111,20 +120,19 @@ public final class ObjectCache implements AutoCloseable {
                 && (r.key().kind() == NeedleKind.OBJECT || r.key().kind() == NeedleKind.CHUNK);
     }
 
-    /** The whole body, checked against its MD5; null when it could not be read or does not match. */
+    /** The whole body, checked against its CRC32C; null when it could not be read or does not match. */
     private static byte[] readWhole(NeedleRecord record, Source source) {
         try (InputStream in = source.open(record, 0, record.dataLength())) {
             byte[] data = in.readNBytes((int) record.dataLength());
             if (data.length != record.dataLength() || in.read() >= 0) {
                 return null;
             }
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            return HexFormat.of().formatHex(md5.digest(data)).equals(record.md5Hex()) ? data : null;
+            CRC32C crc = new CRC32C();
+            crc.update(data);
+            return (int) crc.getValue() == record.crc32c() ? data : null;
         } catch (IOException e) {
             LOG.log(Level.FINE, "could not cache " + record.key().name(), e);
             return null;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -22,7 +22,8 @@ class DiskTierTest {
     Path dir;
 
     private static VersionKey key(String name, String version, byte[] data) {
-        return new VersionKey(NeedleKind.OBJECT, "b", name, version, 1, ObjectCacheTest.md5(data));
+        return new VersionKey(NeedleKind.OBJECT, "b", name, version, 1, ObjectCacheTest.md5(data),
+                ObjectCacheTest.crc(data));
     }
 
     private static boolean store(DiskTier t, VersionKey k, byte[] data) throws IOException {

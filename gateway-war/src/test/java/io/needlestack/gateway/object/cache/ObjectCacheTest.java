@@ -58,7 +58,7 @@ class ObjectCacheTest {
         byte[] data = new byte[size];
         new Random(seed).nextBytes(data);
         bodies.put(version, data);
-        return new NeedleRecord(new NeedleKey(kind, "b", name), hlc, version, false, Map.of(), size, md5(data), 0, 0, 0,
+        return new NeedleRecord(new NeedleKey(kind, "b", name), hlc, version, false, Map.of(), size, md5(data), crc(data), 0, 0,
                 0);
     }
 
@@ -88,6 +88,37 @@ class ObjectCacheTest {
     }
 
     @Test
+    void localDataIsKeptInMemoryWhenSmallButNeverCopiedToDiskUnlessAsked() throws IOException {
+        ObjectCache c = cache(1 << 20, 64 << 10, 8 << 20, 1 << 20);
+        NeedleRecord small = record(NeedleKind.OBJECT, "s", "v1", 1, 4096, 7);
+        NeedleRecord big = record(NeedleKind.OBJECT, "b", "v2", 1, 200_000, 8);
+        NeedleRecord limit = record(NeedleKind.OBJECT, "l", "v3", 1, 64 << 10, 9);
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(bodies.get("v1"), read(c.open(small, 0, 4096, source, true)));
+            assertArrayEquals(bodies.get("v2"), read(c.open(big, 0, 200_000, source, true)));
+            assertArrayEquals(bodies.get("v3"), read(c.open(limit, 0, 64 << 10, source, true)));
+        }
+        assertEquals(1, tier(c, "memory").entries(), "only the body under the memory limit");
+        assertEquals(0, tier(c, "disk").entries(), "no disk copy of local data");
+        assertEquals(1 + 2 + 2, sourceReads.get());
+
+        // The same body fetched from another node is worth a disk copy.
+        assertArrayEquals(bodies.get("v2"), read(c.open(big, 0, 200_000, source, false)));
+        assertArrayEquals(bodies.get("v2"), read(c.open(big, 0, 200_000, source, false)));
+        assertEquals(1, tier(c, "disk").entries());
+        assertEquals(1, tier(c, "disk").hits());
+    }
+
+    @Test
+    void diskLocalCopiesLocalDataToDiskToo() throws IOException {
+        cache = new ObjectCache(new CacheSettings(true, 1 << 20, 64 << 10, 8 << 20, 1 << 20, true), dir.resolve("cache"));
+        NeedleRecord big = record(NeedleKind.OBJECT, "b", "v2", 1, 200_000, 8);
+        assertArrayEquals(bodies.get("v2"), read(cache.open(big, 0, 200_000, source, true)));
+        assertArrayEquals(bodies.get("v2"), read(cache.open(big, 0, 200_000, source, true)));
+        assertEquals(1, tier(cache, "disk").hits());
+    }
+
+    @Test
     void aRangeMissFillsTheWholeBodyAndServesTheRange() throws IOException {
         ObjectCache c = cache(1 << 20, 64 << 10, 0, 0);
         NeedleRecord r = record(NeedleKind.OBJECT, "k", "v1", 1, 5000, 2);
@@ -104,7 +135,7 @@ class ObjectCacheTest {
         read(c.open(v1, 0, 4096, source));
         assertArrayEquals(bodies.get("v2"), read(c.open(v2, 0, 4096, source)));
         // Same version id but another HLC or MD5 is another version too.
-        NeedleRecord sameIdOtherHlc = new NeedleRecord(v2.key(), 3, "v2", false, Map.of(), 4096, v2.md5Hex(), 0, 0, 0, 0);
+        NeedleRecord sameIdOtherHlc = new NeedleRecord(v2.key(), 3, "v2", false, Map.of(), 4096, v2.md5Hex(), v2.crc32c(), 0, 0, 0);
         read(c.open(sameIdOtherHlc, 0, 4096, source));
         assertEquals(3, sourceReads.get());
         assertEquals(1, tier(c, "memory").entries(), "one entry per name");
@@ -156,12 +187,12 @@ class ObjectCacheTest {
     void aBodyThatDoesNotMatchItsMd5IsServedButNeverCached() throws IOException {
         ObjectCache c = cache(1 << 20, 64 << 10, 1 << 20, 512 << 10);
         NeedleRecord small = record(NeedleKind.OBJECT, "s", "v1", 1, 1000, 9);
-        NeedleRecord lying = new NeedleRecord(small.key(), 1, "v1", false, Map.of(), 1000, md5(new byte[1]), 0, 0, 0, 0);
+        NeedleRecord lying = new NeedleRecord(small.key(), 1, "v1", false, Map.of(), 1000, md5(new byte[1]), crc(new byte[1]), 0, 0, 0);
         read(c.open(lying, 0, 1000, source));
         read(c.open(lying, 0, 1000, source));
         assertEquals(0, tier(c, "memory").entries());
         NeedleRecord big = record(NeedleKind.OBJECT, "b", "v2", 1, 100_000, 10);
-        NeedleRecord bigLying = new NeedleRecord(big.key(), 1, "v2", false, Map.of(), 100_000, md5(new byte[1]), 0, 0, 0, 0);
+        NeedleRecord bigLying = new NeedleRecord(big.key(), 1, "v2", false, Map.of(), 100_000, md5(new byte[1]), crc(new byte[1]), 0, 0, 0);
         read(c.open(bigLying, 0, 100_000, source));
         assertEquals(0, tier(c, "disk").entries());
         try (Stream<Path> files = Files.list(dir.resolve("cache"))) {
@@ -203,19 +234,25 @@ class ObjectCacheTest {
 
     @Test
     void versionKeysDifferInEveryPartAndFileNamesAreSafe() {
-        VersionKey k = new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 1, "00");
-        List<VersionKey> others = List.of(new VersionKey(NeedleKind.CHUNK, "b", "a/../k\n", "v", 1, "00"),
-                new VersionKey(NeedleKind.OBJECT, "c", "a/../k\n", "v", 1, "00"),
-                new VersionKey(NeedleKind.OBJECT, "b", "a/../k", "v", 1, "00"),
-                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "w", 1, "00"),
-                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 2, "00"),
-                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 1, "01"));
+        VersionKey k = new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 1, "00", 0);
+        List<VersionKey> others = List.of(new VersionKey(NeedleKind.CHUNK, "b", "a/../k\n", "v", 1, "00", 0),
+                new VersionKey(NeedleKind.OBJECT, "c", "a/../k\n", "v", 1, "00", 0),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k", "v", 1, "00", 0),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "w", 1, "00", 0),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 2, "00", 0),
+                new VersionKey(NeedleKind.OBJECT, "b", "a/../k\n", "v", 1, "01", 0));
         for (VersionKey o : others) {
             assertNotEquals(k.fileName(), o.fileName(), o.toString());
         }
         assertEquals(k.slot(), others.get(3).slot(), "versions of one name share a slot");
         assertNotEquals(k.slot(), others.get(0).slot());
         assertTrue(k.fileName().matches("[0-9a-f]{64}"));
+    }
+
+    static int crc(byte[] data) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(data);
+        return (int) c.getValue();
     }
 
     static String md5(byte[] data) {
