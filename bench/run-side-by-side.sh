@@ -17,6 +17,7 @@
 #   --work DIR       servers' data [a new temporary directory, removed at the end]
 #   --xmx SIZE       heap of the Needlestack node and of s3proxy [384m / 512m]
 #   --jfr            record a JFR profile of the node (OUT/node.jfr)
+#   --prewarm D [10s] untimed load on each server before the timed rounds (JIT warm-up; 0: none)
 # Extras, each run when asked and when its tools exist (--extras: all of them):
 #   --wrk            wrk on a presigned 4 KiB GET on both servers, and on nginx serving the same
 #                    file (the ceiling), when nginx exists
@@ -35,7 +36,7 @@ S3PROXY_VERSION=4.1.0
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 THREADS=8 DURATION=10s WARMUP=5s ROUNDS=2 SIZES=4KiB,64KiB,1MiB,64MiB PHASES=put,get,mixed,list,delete
-OUT="" WORK="" XMX=384m PEER_XMX=512m JFR=0
+OUT="" WORK="" XMX=384m PEER_XMX=512m JFR=0 PREWARM=10s
 DO_WRK=0 DO_RSS64=0 DO_STARTUP=0 DO_CLUSTER=0 INSTALL=0
 WRK_DURATION=10s RSS64_DURATION=10s CLUSTER_DURATION=""
 
@@ -54,6 +55,7 @@ while (( $# )); do
     --work) WORK=$2; shift 2 ;;
     --xmx) XMX=$2; PEER_XMX=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
+    --prewarm) PREWARM=$2; shift 2 ;;
     --wrk) DO_WRK=1; shift ;;
     --rss64) DO_RSS64=1; shift ;;
     --startup) DO_STARTUP=1; shift ;;
@@ -209,6 +211,17 @@ unset NEEDLESTACK_JAVA_OPTS
 PEER_PORT=$(free_base 1)
 say "starting s3proxy $S3PROXY_VERSION on 127.0.0.1:$PEER_PORT (data $WORK/s3proxy)"
 start_s3proxy "$PEER_PORT"
+
+# Both JVMs start cold: Payara Micro has far more code to compile than s3proxy, and a fresh node
+# spends a quarter of its CPU in the JIT compiler for its first minute under load. The same
+# untimed load on both, first, so the timed rounds compare servers rather than compilers.
+if [[ $PREWARM != 0 && $PREWARM != 0s ]]; then
+  for target in "http://127.0.0.1:$NODE_PORT" "http://127.0.0.1:$PEER_PORT"; do
+    say "pre-warm of $target: 4KiB and 1MiB put, get, mixed, $PREWARM each (untimed)"
+    bench run --target "$target" --threads "$THREADS" --sizes 4KiB,1MiB --phases put,get,mixed \
+      --duration "$PREWARM" --warmup 0 > "$OUT/prewarm.txt" 2>&1 || say "pre-warm of $target failed (see $OUT/prewarm.txt)"
+  done
+fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 say "running the load: $THREADS threads, sizes $SIZES, phases $PHASES, $DURATION per phase, $ROUNDS rounds"
