@@ -93,6 +93,14 @@ class ClusterUpIT {
             assertEquals(id, Files.readString(n2.resolve("node.id")));
             assertTrue(formedGridOfTwo(n2, name), "restarted n2 did not rejoin:\n" + LocalCluster.tail(n2));
             assertTrue(Files.readString(n2.resolve("node.cmd")).contains("-Dneedlestack.node.id=" + id.trim()));
+            // Each application deployed once: Payara Micro, left to itself, first loads the copies
+            // its root directory recorded at the last run ("Loading application X done"), then
+            // deploys the archives over them (a stale manager-war held the H2 file that way).
+            String restartLog = Files.readString(n2.resolve("node.log"));
+            assertEquals(0, LocalCluster.count(restartLog, "Loading application gateway-war done"),
+                    "restarted n2 reloaded its previous deployment:\n" + LocalCluster.tail(n2));
+            assertEquals(1, LocalCluster.count(restartLog, "gateway-war was successfully deployed"),
+                    LocalCluster.tail(n2));
 
             // N is fixed at creation.
             LocalCluster.Result otherN = LocalCluster.script("cluster", "up", "--nodes", "2", "--data", dir.toString(),
