@@ -376,6 +376,12 @@ if (( DO_CLUSTER )); then
   CLUSTER_DATA=$WORK/cluster
   say "three-node cluster (N=3, W=2) on ports $C..$((C + 2)): 4 KiB PUT, $THREADS threads, $CLUSTER_DURATION"
   if "$NEEDLESTACK" cluster up --nodes 3 --data "$CLUSTER_DATA" --port "$C" --xmx "$XMX" > "$OUT/cluster-up.txt" 2>&1; then
+    # Three fresh JVMs compile on the same two cores: the same untimed pre-warm as the single node.
+    if [[ $PREWARM != 0 && $PREWARM != 0s ]]; then
+      say "pre-warm of the cluster: 4KiB put, get, mixed, $PREWARM each (untimed)"
+      bench run --target "http://127.0.0.1:$C" --threads "$THREADS" --sizes 4KiB --phases put,get,mixed \
+        --duration "$PREWARM" --warmup 0 > "$OUT/cluster-prewarm.txt" 2>&1 || say "pre-warm of the cluster failed"
+    fi
     bench run --target "cluster=http://127.0.0.1:$C" --threads "$THREADS" --sizes 4KiB --phases put \
       --duration "$CLUSTER_DURATION" --warmup "$WARMUP" --json "$OUT/cluster.json" \
       2> "$OUT/cluster.progress.txt" > "$OUT/cluster.txt" || say "the cluster run failed (see $OUT/cluster.txt)"
