@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -96,13 +97,28 @@ public final class NeedleIndex implements Closeable {
         RocksNative.load(nativeRoot);
         boolean created = !Files.isDirectory(directory);
         Files.createDirectories(directory);
-        LRUCache cache = new LRUCache(cacheBytes);
+        // Half the cache is kept for index and filter blocks, so the data blocks that every
+        // lookup of a new key touches cannot evict them.
+        LRUCache cache = new LRUCache(cacheBytes, -1, false, 0.5);
         BloomFilter filter = new BloomFilter(10);
+        // Partitioned index and filters: a seek reads one 4 KiB index partition from the cache
+        // instead of the whole index block of each SST file. With one index block per file (the
+        // default), a store of a million needles and an 8 MiB cache re-read and decompressed
+        // hundreds of KiB of index per lookup: 92% of a PUT's CPU went to snappy decompressing
+        // index blocks, and the store alone fell to about 250 small PUTs/s at 430,000 needles
+        // (a million now take about a minute at 16,000 PUTs/s without fsync).
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
                 .setFilterPolicy(filter)
+                .setIndexType(IndexType.kTwoLevelIndexSearch)
+                .setPartitionFilters(true)
+                .setMetadataBlockSize(4096)
                 .setCacheIndexAndFilterBlocks(true)
-                .setPinL0FilterAndIndexBlocksInCache(true);
+                .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                .setPinTopLevelIndexAndFilter(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                // Index partitions are read on every seek: keep them uncompressed.
+                .setEnableIndexCompression(false);
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setParanoidChecks(true)
