@@ -208,10 +208,15 @@ public final class NeedleEngine implements AutoCloseable {
         try {
             checkSpace(c.directory(), prefix.header().needleLength());
             InputStream in = write.tombstone() || data == null ? InputStream.nullInputStream() : data;
-            counters.arriving();
+            boolean arriving = false;
             boolean arrived = false;
             try (Spool spool = Spool.create(layer, spoolDirs.get(c.id() / config.containersPerDirectory()), prefix, in,
                     config.spoolMemoryBytes(), spoolBudget)) {
+                // Arriving only once the data is here: an fsync waiting for a PUT that still
+                // receives its body from a client (100-continue, a slow network) waited up to the
+                // group-commit delay for nothing it could cover.
+                counters.arriving();
+                arriving = true;
                 lifecycle.readLock().lock();
                 try {
                     ensureOpen();
@@ -229,7 +234,7 @@ public final class NeedleEngine implements AutoCloseable {
                     lifecycle.readLock().unlock();
                 }
             } finally {
-                if (!arrived) {
+                if (arriving && !arrived) {
                     counters.arrived();
                 }
             }
