@@ -222,7 +222,12 @@ class ReplicationIT {
             putAcknowledged("hinted" + i, random);
             keys.add("hinted" + i);
         }
+        // A PUT is answered at W=2: the failed call to n3 may queue its repair a moment later.
         long queued = repairQueue(0);
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); queued < keys.size()
+                && System.nanoTime() < until; queued = repairQueue(0)) {
+            Thread.sleep(100);
+        }
         assertTrue(queued >= keys.size(), "only " + queued + " repairs queued for 10 missed writes");
         // The manager's status shows the depth per node: n1 holds them, n3 is owed them.
         long shown = -1;

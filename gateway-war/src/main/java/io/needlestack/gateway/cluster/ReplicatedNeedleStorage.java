@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -114,34 +115,51 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             // One replica (a one-node ring): stream straight through, no spool copy, nothing to repair.
             return nodes.apply(targets.get(0)).put(write, data, length, keepOlderVersions);
         }
-        try (PayloadSpool.Payload payload = spool.hold(write.tombstone() ? InputStream.nullInputStream() : data,
-                write.tombstone() ? 0 : length)) {
+        PayloadSpool.Payload payload = spool.hold(write.tombstone() ? InputStream.nullInputStream() : data,
+                write.tombstone() ? 0 : length);
+        // The payload is released by whoever finishes last: this thread once the quorum decided,
+        // or the slowest replica call, which may still be writing after the client was answered.
+        AtomicInteger holders = new AtomicInteger(1);
+        Runnable release = () -> {
+            if (holders.decrementAndGet() == 0) {
+                payload.close();
+            }
+        };
+        try {
             QuorumTracker tracker = new QuorumTracker(targets.stream().map(RingNode::id).toList(), needed);
             AtomicReference<PutResult> first = new AtomicReference<>();
             AtomicReference<RuntimeException> lastFailure = new AtomicReference<>();
             CountDownLatch decided = new CountDownLatch(1);
             List<CompletableFuture<Void>> calls = new ArrayList<>();
             for (RingNode node : targets) {
-                calls.add(CompletableFuture.runAsync(() -> {
-                    try (InputStream in = payload.open()) {
-                        PutResult r = nodes.apply(node).put(write, in, payload.length(), keepOlderVersions);
-                        first.compareAndSet(null, r);
-                        tracker.success(node.id());
-                    } catch (IOException | RuntimeException e) {
-                        RuntimeException re = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
-                        lastFailure.set(re);
-                        failedReplicaWrites.increment();
-                        if (!(e instanceof NeedleStoreException n) || n.retryable()) {
-                            // Queued (fsynced) before the client can be answered: the replica catches up later.
-                            repairs.add(node.id(), write.key(), write.hlc(), write.versionId(), write.tombstone());
+                holders.incrementAndGet();
+                CompletableFuture<Void> call;
+                try {
+                    call = CompletableFuture.runAsync(() -> {
+                        try (InputStream in = payload.open()) {
+                            PutResult r = nodes.apply(node).put(write, in, payload.length(), keepOlderVersions);
+                            first.compareAndSet(null, r);
+                            tracker.success(node.id());
+                        } catch (IOException | RuntimeException e) {
+                            RuntimeException re = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+                            lastFailure.set(re);
+                            if (!(e instanceof NeedleStoreException n) || n.retryable()) {
+                                // Queued (fsynced) before this call ends: the replica catches up later.
+                                repairs.add(node.id(), write.key(), write.hlc(), write.versionId(), write.tombstone());
+                            }
+                            failedReplicaWrites.increment();
+                            tracker.failure(node.id(), !(e instanceof NeedleStoreException n) || n.retryable());
+                            LOG.log(Level.FINE, "replica write to " + node.id() + " failed", e);
                         }
-                        tracker.failure(node.id(), !(e instanceof NeedleStoreException n) || n.retryable());
-                        LOG.log(Level.FINE, "replica write to " + node.id() + " failed", e);
-                    }
-                    if (tracker.isSatisfied() || tracker.isImpossible()) {
-                        decided.countDown();
-                    }
-                }, executor));
+                        if (tracker.isSatisfied() || tracker.isImpossible()) {
+                            decided.countDown();
+                        }
+                    }, executor);
+                } catch (RuntimeException rejected) {
+                    release.run();
+                    throw rejected;
+                }
+                calls.add(call.whenComplete((ok, t) -> release.run()));
             }
             await(decided);
             if (!tracker.isSatisfied()) {
@@ -155,10 +173,12 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                 throw new StoreUnavailableException("only " + tracker.succeeded().size() + " of " + needed
                         + " replicas needed acknowledged the write of " + write.key().name(), cause);
             }
-            // Wait for the stragglers too: the spooled payload is released when this returns.
-            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).orTimeout(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS).exceptionally(t -> null).join();
+            // Answered at W: a slower replica finishes in the background (waiting for it made every
+            // PUT as slow as the slowest of three nodes). Should it fail, its call queues the repair
+            // then; were this node to die first, read repair and recovery bring the replica up to date.
             return first.get();
+        } finally {
+            release.run();
         }
     }
 

@@ -50,6 +50,8 @@ class ReplicatedNeedleStorageTest {
         final Map<NeedleKey, NeedleRecord> records = new ConcurrentHashMap<>();
         final Map<NeedleKey, byte[]> data = new ConcurrentHashMap<>();
         volatile boolean down;
+        /** When set, writes wait for it (a slow replica). */
+        volatile java.util.concurrent.CountDownLatch gate;
 
         private void check() {
             if (down) {
@@ -58,7 +60,22 @@ class ReplicatedNeedleStorageTest {
         }
 
         @Override
-        public synchronized PutResult put(NeedleWrite w, InputStream in, long length, boolean keepOlder) {
+        public PutResult put(NeedleWrite w, InputStream in, long length, boolean keepOlder) {
+            java.util.concurrent.CountDownLatch g = gate;
+            if (g != null) {
+                try {
+                    if (!g.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new StoreUnavailableException("gate never opened");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException("interrupted");
+                }
+            }
+            return putNow(w, in, length);
+        }
+
+        private synchronized PutResult putNow(NeedleWrite w, InputStream in, long length) {
             check();
             byte[] bytes;
             try {
@@ -137,20 +154,61 @@ class ReplicatedNeedleStorageTest {
         return new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Retries an assertion for up to 5 s: the replica beyond W finishes after the answer. */
+    private static void eventually(Runnable assertion) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                assertion.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+            }
+        }
+    }
+
     @Test
     void writesReachEveryReplicaAndSurviveOneNodeDown() {
         ReplicatedNeedleStorage s = storage(2, 2);
         s.put(write("k", 10), bytes("hello world, spooled to a file"), 30, false);
-        replicas.values().forEach(r -> assertTrue(r.records.containsKey(NeedleKey.object("b", "k"))));
+        eventually(() -> replicas.values().forEach(r -> assertTrue(r.records.containsKey(NeedleKey.object("b", "k")))));
         replicas.get("c").down = true;
         s.put(write("k", 11), bytes("second"), 6, false);
         assertEquals(11, s.head(NeedleKey.object("b", "k")).orElseThrow().hlc());
-        assertEquals(1, failed.sum());
+        eventually(() -> assertEquals(1, failed.sum()));
         RepairQueue queue = new RepairQueue(spoolDir.resolve("repair"));
         assertEquals(1, queue.depth(), "the missed write is queued for node c, durably (a new queue reads it)");
         RepairQueue.Entry e = queue.due(java.time.Instant.now(), 10).get(0);
         assertEquals("c", e.target());
         assertEquals(11, e.hlc());
+    }
+
+    @Test
+    void aWriteIsAnsweredAtWAndTheSlowReplicaStillGetsTheSpooledPayload() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        replicas.get("c").gate = gate;
+        // 30 bytes with a memory limit of 16: the payload is a spool file, which must outlive the answer.
+        storage(2, 2).put(write("slow", 10), bytes("hello world, spooled to a file"), 30, false);
+        assertTrue(replicas.get("a").records.containsKey(NeedleKey.object("b", "slow"))
+                || replicas.get("b").records.containsKey(NeedleKey.object("b", "slow")));
+        assertFalse(replicas.get("c").records.containsKey(NeedleKey.object("b", "slow")),
+                "the answer waited for the slow replica");
+        gate.countDown();
+        eventually(() -> assertEquals("hello world, spooled to a file",
+                new String(replicas.get("c").data.getOrDefault(NeedleKey.object("b", "slow"), new byte[0]),
+                        StandardCharsets.UTF_8)));
+        eventually(() -> {
+            try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(spoolDir)) {
+                assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("payload")).toList(),
+                        "the spooled payload was not released");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertEquals(0, failed.sum());
     }
 
     @Test

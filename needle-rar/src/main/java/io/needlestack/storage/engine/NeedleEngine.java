@@ -300,6 +300,11 @@ public final class NeedleEngine implements AutoCloseable {
                 writable);
     }
 
+    /** Native memory of the RocksDB index (see {@link NeedleIndex#nativeMemoryBytes()}). */
+    public long indexMemoryBytes() {
+        return withIndex(index::nativeMemoryBytes);
+    }
+
     /** The containers, by id (for diagnostics and tests). */
     public List<Container> containers() {
         return List.of(containers);

@@ -179,6 +179,24 @@ public final class NeedleIndex implements Closeable {
         return directory;
     }
 
+    /**
+     * Native memory RocksDB holds for this index now: block cache (data, index and filter blocks),
+     * table readers outside the cache, and memtables. Bounded by the cache and write-buffer
+     * settings, whatever the number of needles.
+     */
+    public long nativeMemoryBytes() {
+        long sum = 0;
+        for (String p : new String[] {"rocksdb.block-cache-usage", "rocksdb.estimate-table-readers-mem",
+                "rocksdb.cur-size-all-mem-tables"}) {
+            try {
+                sum += db.getLongProperty(p);
+            } catch (RocksDBException e) {
+                throw new StoreIOException("reading " + p + " of the needle index failed", e);
+            }
+        }
+        return sum;
+    }
+
     /** The checkpoint of a container, if one was written. */
     public Optional<Checkpoint> checkpoint(int containerId) {
         byte[] v = get(IndexCodec.checkpointKey(containerId));

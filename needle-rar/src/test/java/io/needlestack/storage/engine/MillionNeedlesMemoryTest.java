@@ -104,10 +104,14 @@ class MillionNeedlesMemoryTest {
             }
             long rss1 = rssKib();
             long heap1 = heapUsedMib();
+            long rocks = e.indexMemoryBytes();
             System.out.printf("RSS before %,d KiB, after reopening %,d KiB, after 300,000 random reads %,d KiB "
-                    + "(+%,d MiB); heap used %d MiB before, %d MiB after%n", rss0, rssOpen, rss1,
-                    (rss1 - rss0) >> 10, heap0, heap1);
+                    + "(+%,d MiB); heap used %d MiB before, %d MiB after; RocksDB holds %,d KiB "
+                    + "(block cache, table readers, memtables)%n", rss0, rssOpen, rss1,
+                    (rss1 - rss0) >> 10, heap0, heap1, rocks >> 10);
             assertEquals(300_000, found);
+            // Bounded by configuration (8 MiB block cache, two 4 MiB memtables), not by the count.
+            assertTrue(rocks < 32L << 20, "RocksDB holds " + (rocks >> 20) + " MiB");
             // The node's budget: about 550 MiB for Payara and the node, the rest for the store.
             assertTrue((rss1 - rss0) >> 10 < 400, "the store grew the process by " + ((rss1 - rss0) >> 10) + " MiB");
         }

@@ -18,7 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RebalancingNeedleStorageTest {
 
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
-    private final Map<String, MemoryNode> nodes = new LinkedHashMap<>();
+    // Concurrent: the replica call beyond W may still run after a write was answered.
+    private final Map<String, MemoryNode> nodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final Ring v1 = ring(1, "a", "b", "c");
     // Two new nodes: some arcs get two or three new owners, which do not have the old needles.
     private final Ring v2 = ring(2, "a", "b", "c", "d", "e", "f");
@@ -99,6 +99,11 @@ class RebalancingNeedleStorageTest {
         NeedleKey k = NeedleKey.object("b", "fresh");
         s.put(new NeedleWrite(k, 5, "v", false, Map.of()), new ByteArrayInputStream(bytes("x")), 1, false);
         List<String> owners = v2.replicas(Transition.position(k)).stream().map(RingNode::id).toList();
+        // Answered at W=2: the third owner may get it a moment later.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!owners.stream().allMatch(id -> store(id).records.containsKey(k)) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
         nodes.forEach((id, n) -> assertEquals(owners.contains(id), n.records.containsKey(k), id));
     }
 
