@@ -11,9 +11,6 @@ import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleRecord;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -79,7 +74,6 @@ class ClusterListingIT {
     private static final Comparator<String> UTF8 = (x, y) -> Arrays.compareUnsigned(
             x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8));
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final S3Client[] s3 = new S3Client[NODES];
     private final List<String> expected = new ArrayList<>();
     private final List<String> doomed = new ArrayList<>();
@@ -392,35 +386,15 @@ class ClusterListingIT {
     }
 
     private String health(int i) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_health"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            return "";
-        }
+        return LocalCluster.health(port + i);
     }
 
     private boolean waitForRing(Duration bound) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (int i = 0; i < NODES; i++) {
-                all &= health(i).contains("\"members\":" + NODES);
-            }
-            if (all) {
-                return true;
-            }
-            Thread.sleep(500);
-        }
-        return false;
+        return LocalCluster.waitForRing(port, NODES, NODES, bound);
     }
 
     private long metric(int i, String name) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)$").matcher(metrics);
-        assertTrue(m.find(), name + " missing from /_metrics of n" + (i + 1) + ":\n" + metrics);
-        return Long.parseLong(m.group(1));
+        return LocalCluster.metric(port + i, name);
     }
 
     private boolean waitForEmptyRepairQueue(Duration bound) throws Exception {

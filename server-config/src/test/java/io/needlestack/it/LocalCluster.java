@@ -26,6 +26,64 @@ public final class LocalCluster {
     private LocalCluster() {
     }
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3)).build();
+
+    /** The body of a node's {@code /_health} on its HTTP port, or "" when it does not answer. */
+    public static String health(int httpPort) {
+        try {
+            return get(httpPort, "/_health");
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** The body of a node's {@code /_metrics} (Prometheus text). */
+    public static String metrics(int httpPort) throws IOException, InterruptedException {
+        return get(httpPort, "/_metrics");
+    }
+
+    /**
+     * One unlabelled sample of a node's {@code /_metrics}.
+     *
+     * @throws AssertionError when the node does not report it
+     */
+    public static long metric(int httpPort, String name) throws IOException, InterruptedException {
+        String text = metrics(httpPort);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\d+)$").matcher(text);
+        if (!m.find()) {
+            throw new AssertionError(name + " missing from /_metrics of port " + httpPort + ":\n" + text);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /**
+     * Waits until the {@code nodes} nodes on HTTP ports {@code basePort}, {@code basePort + 1}, ...
+     * all show a ring of {@code members} in {@code /_health}.
+     */
+    public static boolean waitForRing(int basePort, int nodes, int members, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean all = true;
+            for (int i = 0; i < nodes; i++) {
+                all &= health(basePort + i).contains("\"members\":" + members);
+            }
+            if (all) {
+                return true;
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private static String get(int httpPort, String path) throws IOException, InterruptedException {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** A base port P with P, P+1 (HTTP), P+1000, P+1001 (Hazelcast), P+2000, P+2001 (internal) free. */
     public static int freeBasePort(int nodes) {
         for (int attempt = 0; attempt < 500; attempt++) {

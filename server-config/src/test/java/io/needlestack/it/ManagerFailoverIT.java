@@ -106,12 +106,7 @@ class ManagerFailoverIT {
     }
 
     private String health(int i) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url(i) + "/_health")).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            return "";
-        }
+        return LocalCluster.health(port + i - 1);
     }
 
     private HttpResponse<String> adminGet(int i, String path) throws Exception {

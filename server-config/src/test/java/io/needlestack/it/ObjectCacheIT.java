@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +63,6 @@ class ObjectCacheIT {
     private static final String BUCKET = "cached";
     private static final boolean BENCH = Boolean.getBoolean("needlestack.cache.bench");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private Path dir;
     private int port;
     private Properties creds;
@@ -342,17 +338,11 @@ class ObjectCacheIT {
     }
 
     private String health(int i) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_health"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            return "";
-        }
+        return LocalCluster.health(port + i);
     }
 
     private String metrics(int i) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return LocalCluster.metrics(port + i);
     }
 
     private static long counter(String metrics, String name, String tier) {
@@ -361,17 +351,6 @@ class ObjectCacheIT {
     }
 
     private boolean waitForRing(Duration bound) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (int i = 0; i < NODES; i++) {
-                all &= health(i).contains("\"members\":" + NODES);
-            }
-            if (all) {
-                return true;
-            }
-            Thread.sleep(500);
-        }
-        return false;
+        return LocalCluster.waitForRing(port, NODES, NODES, bound);
     }
 }

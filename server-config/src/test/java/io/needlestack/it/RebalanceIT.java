@@ -320,27 +320,7 @@ class RebalanceIT {
 
     /** Waits until every running node's /_health shows a ring of {@code members}. */
     private boolean waitForRingMembers(int members, int nodes, Duration bound) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (int i = 0; i < nodes; i++) {
-                String body;
-                try {
-                    body = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i)
-                            + "/_health")).timeout(Duration.ofSeconds(5)).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                } catch (Exception e) {
-                    body = "";
-                }
-                all &= body.contains("\"members\":" + members);
-            }
-            if (all) {
-                return true;
-            }
-            Thread.sleep(500);
-        }
-        return false;
+        return LocalCluster.waitForRing(port, nodes, members, bound);
     }
 
     private LocalCluster.Result adm(String... args) throws Exception {

@@ -11,9 +11,6 @@ import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleRecord;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -59,7 +56,6 @@ class ReplicationIT {
 
     private static final int NODES = 3;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private Path dir;
     private int port;
     private final S3Client[] s3 = new S3Client[NODES];
@@ -298,35 +294,15 @@ class ReplicationIT {
     }
 
     private String health(int i) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_health"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (Exception e) {
-            return "";
-        }
+        return LocalCluster.health(port + i);
     }
 
     private boolean waitForRing(Duration bound) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean all = true;
-            for (int i = 0; i < NODES; i++) {
-                all &= health(i).contains("\"members\":" + NODES);
-            }
-            if (all) {
-                return true;
-            }
-            Thread.sleep(500);
-        }
-        return false;
+        return LocalCluster.waitForRing(port, NODES, NODES, bound);
     }
 
     private long repairQueue(int i) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + i) + "/_metrics"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^needlestack_repair_queue_depth (\\d+)$").matcher(metrics);
-        assertTrue(m.find(), metrics);
-        return Long.parseLong(m.group(1));
+        return LocalCluster.metric(port + i, "needlestack_repair_queue_depth");
     }
 
     private boolean waitForEmptyRepairQueue(int i, Duration bound) throws Exception {
