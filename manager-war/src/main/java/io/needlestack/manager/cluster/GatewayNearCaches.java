@@ -1,10 +1,10 @@
 package io.needlestack.manager.cluster;
 
-import io.needlestack.core.config.NodeConfig;
-import io.needlestack.core.internal.ClusterSecret;
 import io.needlestack.core.internal.InternalAuth;
 import io.needlestack.core.node.NodeRecord;
+import io.needlestack.manager.internal.NodeInternalAuth;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,11 +55,12 @@ class GatewayNearCaches {
     private final HttpClient http;
     private final Supplier<InternalAuth> auth;
     private final Duration deadline;
-    private volatile InternalAuth cachedAuth;
+    @Inject
+    NodeInternalAuth nodeAuth;
 
     GatewayNearCaches() {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(DEADLINE).build();
-        this.auth = this::clusterAuth;
+        this.auth = () -> nodeAuth.get();
         this.deadline = DEADLINE;
     }
 
@@ -181,18 +182,5 @@ class GatewayNearCaches {
             targets.add(sb.toString());
         }
         return targets;
-    }
-
-    private InternalAuth clusterAuth() {
-        InternalAuth a = cachedAuth;
-        if (a == null) {
-            synchronized (this) {
-                if (cachedAuth == null) {
-                    cachedAuth = ClusterSecret.auth(NodeConfig.current().dataDirectory());
-                }
-                a = cachedAuth;
-            }
-        }
-        return a;
     }
 }

@@ -1,10 +1,9 @@
 package io.needlestack.manager.recovery;
 
 import io.needlestack.core.config.NodeConfig;
-import io.needlestack.core.internal.ClusterSecret;
-import io.needlestack.core.internal.InternalAuth;
 import io.needlestack.core.node.NodeRecord;
 import io.needlestack.manager.cluster.PayaraCluster;
+import io.needlestack.manager.internal.NodeInternalAuth;
 import io.needlestack.manager.ring.ClusterException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,9 +31,11 @@ public class NodePlane {
     @Inject
     PayaraCluster cluster;
 
+    @Inject
+    NodeInternalAuth auth;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
-    private volatile InternalAuth auth;
 
     /** A node's answer: status and JSON body. */
     public record Answer(int status, String body) {
@@ -52,7 +53,7 @@ public class NodePlane {
                 : internalEndpoint;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + target)).timeout(timeout)
                 .method(method, HttpRequest.BodyPublishers.noBody());
-        auth().sign(method, target).forEach(b::header);
+        auth.get().sign(method, target).forEach(b::header);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
@@ -75,18 +76,5 @@ public class NodePlane {
                 .filter(r -> r.liveness(now) == NodeRecord.Liveness.RUNNING && !r.internalEndpoint().isBlank())
                 .min(Comparator.comparing((NodeRecord r) -> !r.id().equals(self)).thenComparing(NodeRecord::id))
                 .orElseThrow(() -> new ClusterException("NoLiveNode", 503, "no live node with a data plane is registered"));
-    }
-
-    private InternalAuth auth() {
-        InternalAuth a = auth;
-        if (a == null) {
-            synchronized (this) {
-                if (auth == null) {
-                    auth = ClusterSecret.auth(NodeConfig.current().dataDirectory());
-                }
-                a = auth;
-            }
-        }
-        return a;
     }
 }
