@@ -108,6 +108,16 @@ class ClusterUpIT {
             assertNotEquals(0, otherN.exit());
             assertTrue(otherN.output().contains("N can never change"), otherN.output());
 
+            // A node whose pid file is gone (its data directory emptied under it) is still found and stopped.
+            long orphan = LocalCluster.pid(n2);
+            Files.delete(n2.resolve("node.pid"));
+            LocalCluster.Result stopOrphan = LocalCluster.script("stop", "--data", n2.toString());
+            assertEquals(0, stopOrphan.exit(), stopOrphan.output());
+            assertTrue(stopOrphan.output().contains("found without its pid file"), stopOrphan.output());
+            assertFalse(LocalCluster.alive(orphan), "n2 still running after stop without its pid file");
+            LocalCluster.Result again = LocalCluster.script("start", "--data", n2.toString(), "--wait", "240");
+            assertEquals(0, again.exit(), again.output());
+
             List<Long> pids = List.of(LocalCluster.pid(n1), LocalCluster.pid(n2));
             LocalCluster.Result down = LocalCluster.script("cluster", "down", "--data", dir.toString());
             assertEquals(0, down.exit(), down.output());
