@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -68,6 +69,8 @@ class RebalanceIT {
     private static final int NODES = 4;
     private static final String BUCKET = "rebal";
     private static final int CHUNK = 5 * 1024 * 1024;
+    /** At most 20 PUTs a second from the writer. */
+    private static final long WRITER_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Pattern REBALANCE = Pattern.compile(
             "\"rebalance\":\\{\"inProgress\":(true|false),\"fromVersion\":(\\d+),\"toVersion\":(\\d+),\"done\":(true|false)");
     private static final Pattern SECONDS = Pattern.compile("\"seconds\":([0-9.Ee+-]+),\"waitingFor\"");
@@ -249,7 +252,16 @@ class RebalanceIT {
     private void startWriter(int gateways) {
         writing.set(true);
         writer = new Thread(() -> {
+            // Paced, so the number of objects to verify afterwards depends on how long the move takes, not on how
+            // fast a PUT is (unpaced, faster PUTs made this the longest class in CI).
+            long next = System.nanoTime();
             while (writing.get()) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                    continue;
+                }
+                next = Math.max(next, System.nanoTime() - WRITER_PERIOD_NANOS) + WRITER_PERIOD_NANOS;
                 long n = sequence.incrementAndGet();
                 String key = String.format("obj-%06d", n);
                 Random random = new Random(n);
