@@ -30,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,6 +60,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     private final LongAdder degradedReads;
     private final LongAdder failedReplicaWrites;
     private final RepairQueue repairs;
+    private final ReplicaSlots slots;
     private boolean strictReads;
 
     /**
@@ -75,6 +77,27 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     public ReplicatedNeedleStorage(Ring ring, ConsistencyLevels levels, Function<RingNode, NeedleStorage> nodes,
                                    ExecutorService executor, Duration timeout, PayloadSpool spool,
                                    LongAdder degradedReads, LongAdder failedReplicaWrites, RepairQueue repairs) {
+        this(ring, levels, nodes, executor, timeout, spool, degradedReads, failedReplicaWrites, repairs,
+                ReplicaSlots.unbounded());
+    }
+
+    /**
+     * @param ring                the current ring
+     * @param levels              N/W/R/D
+     * @param nodes               how to reach a node's store (this node's own store for itself)
+     * @param executor            threads for the replica calls
+     * @param timeout             how long a write or read waits for its quorum
+     * @param spool               where a payload waits while it goes out to several replicas
+     * @param degradedReads       counts reads answered by fewer than R replicas
+     * @param failedReplicaWrites counts replica writes that failed (to be repaired)
+     * @param repairs             where failed replica writes are queued, durably, before the answer
+     * @param slots               the bound on calls in flight per node, shared by every ring's instance
+     */
+    public ReplicatedNeedleStorage(Ring ring, ConsistencyLevels levels, Function<RingNode, NeedleStorage> nodes,
+                                   ExecutorService executor, Duration timeout, PayloadSpool spool,
+                                   LongAdder degradedReads, LongAdder failedReplicaWrites, RepairQueue repairs,
+                                   ReplicaSlots slots) {
+        this.slots = slots;
         this.ring = ring;
         this.levels = levels;
         this.nodes = nodes;
@@ -131,7 +154,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             AtomicReference<RuntimeException> lastFailure = new AtomicReference<>();
             CountDownLatch decided = new CountDownLatch(1);
             List<CompletableFuture<Void>> calls = new ArrayList<>();
-            for (RingNode node : targets) {
+            java.util.function.Consumer<RingNode> send = node -> {
                 holders.incrementAndGet();
                 CompletableFuture<Void> call;
                 try {
@@ -140,26 +163,42 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                             PutResult r = nodes.apply(node).put(write, in, payload.length(), keepOlderVersions);
                             first.compareAndSet(null, r);
                             tracker.success(node.id());
-                        } catch (IOException | RuntimeException e) {
-                            RuntimeException re = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
-                            lastFailure.set(re);
-                            if (!(e instanceof NeedleStoreException n) || n.retryable()) {
-                                // Queued (fsynced) before this call ends: the replica catches up later.
-                                repairs.add(node.id(), write.key(), write.hlc(), write.versionId(), write.tombstone());
+                            if (tracker.isSatisfied() || tracker.isImpossible()) {
+                                decided.countDown();
                             }
-                            failedReplicaWrites.increment();
-                            tracker.failure(node.id(), !(e instanceof NeedleStoreException n) || n.retryable());
-                            LOG.log(Level.FINE, "replica write to " + node.id() + " failed", e);
-                        }
-                        if (tracker.isSatisfied() || tracker.isImpossible()) {
-                            decided.countDown();
+                        } catch (IOException | RuntimeException e) {
+                            replicaWriteFailed(node, write, e instanceof RuntimeException r ? r
+                                    : new UncheckedIOException((IOException) e), tracker, lastFailure, decided);
+                        } finally {
+                            slots.release(node.id());
                         }
                     }, executor);
-                } catch (RuntimeException rejected) {
+                } catch (RejectedExecutionException rejected) {
+                    // No thread for the call: the same as a replica that did not answer.
+                    slots.release(node.id());
                     release.run();
-                    throw rejected;
+                    replicaWriteFailed(node, write, new StoreUnavailableException("no thread for a call to "
+                            + node.id(), rejected), tracker, lastFailure, decided);
+                    return;
                 }
                 calls.add(call.whenComplete((ok, t) -> release.run()));
+            };
+            // Nodes with a free slot first, so a wait for a busy node's slot delays no other replica.
+            List<RingNode> busy = new ArrayList<>();
+            for (RingNode node : targets) {
+                if (slots.tryAcquire(node.id())) {
+                    send.accept(node);
+                } else {
+                    busy.add(node);
+                }
+            }
+            for (RingNode node : busy) {
+                if (slots.acquire(node.id())) {
+                    send.accept(node);
+                } else {
+                    replicaWriteFailed(node, write, new StoreUnavailableException("too many calls in flight to "
+                            + node.id()), tracker, lastFailure, decided);
+                }
             }
             await(decided);
             if (!tracker.isSatisfied()) {
@@ -179,6 +218,23 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             return first.get();
         } finally {
             release.run();
+        }
+    }
+
+    /** One replica's write failed (or was never made): queue its repair, count it, and tell the quorum. */
+    private void replicaWriteFailed(RingNode node, NeedleWrite write, RuntimeException e, QuorumTracker tracker,
+                                    AtomicReference<RuntimeException> lastFailure, CountDownLatch decided) {
+        lastFailure.set(e);
+        boolean retryable = !(e instanceof NeedleStoreException n) || n.retryable();
+        if (retryable) {
+            // Queued (fsynced) before the client is answered: the replica catches up later.
+            repairs.add(node.id(), write.key(), write.hlc(), write.versionId(), write.tombstone());
+        }
+        failedReplicaWrites.increment();
+        tracker.failure(node.id(), retryable);
+        LOG.log(Level.FINE, "replica write to " + node.id() + " failed", e);
+        if (tracker.isSatisfied() || tracker.isImpossible()) {
+            decided.countDown();
         }
     }
 
@@ -203,16 +259,27 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         CountDownLatch enough = new CountDownLatch(needed);
         CountDownLatch all = new CountDownLatch(targets.size());
         for (RingNode node : targets) {
-            CompletableFuture.runAsync(() -> {
-                try {
-                    answers.put(node.id(), ask.apply(node));
-                    enough.countDown();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "replica read from " + node.id() + " failed", e);
-                } finally {
-                    all.countDown();
-                }
-            }, executor);
+            if (!slots.acquire(node.id())) {
+                // Too many calls already in flight to it: a replica that does not answer.
+                all.countDown();
+                continue;
+            }
+            try {
+                CompletableFuture.runAsync(() -> {
+                    try {
+                        answers.put(node.id(), ask.apply(node));
+                        enough.countDown();
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.FINE, "replica read from " + node.id() + " failed", e);
+                    } finally {
+                        slots.release(node.id());
+                        all.countDown();
+                    }
+                }, executor);
+            } catch (RejectedExecutionException rejected) {
+                slots.release(node.id());
+                all.countDown();
+            }
         }
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -267,7 +334,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             return;
         }
         for (String target : stale) {
-            ring.member(target).ifPresent(to -> executor.execute(() -> {
+            ring.member(target).ifPresent(to -> repairLater(() -> {
                 NeedleWrite w = new NeedleWrite(newest.key(), newest.hlc(), newest.versionId(), newest.tombstone(),
                         newest.metadata());
                 try (InputStream in = newest.tombstone() ? InputStream.nullInputStream()
@@ -277,6 +344,15 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                     LOG.log(Level.INFO, "read repair of " + newest.key().name() + " on " + target + " failed", e);
                 }
             }));
+        }
+    }
+
+    private void repairLater(Runnable repair) {
+        try {
+            executor.execute(repair);
+        } catch (RejectedExecutionException e) {
+            // Busy: the next read of the key, or anti-entropy, repairs it.
+            LOG.log(Level.FINE, "read repair skipped: no thread free", e);
         }
     }
 
@@ -356,8 +432,15 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         }
         List<CompletableFuture<List<NeedleRecord>>> pages = new ArrayList<>();
         for (RingNode node : ring.members()) {
-            pages.add(CompletableFuture.supplyAsync(
-                    () -> nodes.apply(node).list(kind, bucket, prefix, after, limit, true), executor));
+            CompletableFuture<List<NeedleRecord>> page;
+            try {
+                page = CompletableFuture.supplyAsync(
+                        () -> nodes.apply(node).list(kind, bucket, prefix, after, limit, true), executor);
+            } catch (RejectedExecutionException e) {
+                // Counted like a node that did not answer.
+                page = CompletableFuture.failedFuture(new StoreUnavailableException("no thread for a listing", e));
+            }
+            pages.add(page);
         }
         TreeMap<byte[], NeedleRecord> merged = new TreeMap<>(Arrays::compareUnsigned);
         int answered = 0;

@@ -45,6 +45,9 @@ public class MetricsEndpoint {
                 routed.degradedReads());
         gauge(b, "needlestack_failed_replica_writes_total", "counter", "Replica writes that failed (to be repaired).",
                 routed.failedReplicaWrites());
+        gauge(b, "needlestack_shed_replica_calls_total", "counter",
+                "Replica calls not made because the node had needlestack.replica.inflight calls in flight already"
+                + " (writes among them go to the repair queue).", routed.shedReplicaCalls());
         gauge(b, "needlestack_repair_queue_depth", "gauge", "Replica writes waiting in this node's repair queue.",
                 routed.repairQueueDepth());
         gauge(b, "needlestack_tombstones_purged_total", "counter",

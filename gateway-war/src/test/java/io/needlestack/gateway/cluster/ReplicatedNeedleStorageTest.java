@@ -211,6 +211,66 @@ class ReplicatedNeedleStorageTest {
         assertEquals(0, failed.sum());
     }
 
+    /**
+     * A node slower than the rest gets at most its slots' worth of calls: a write that finds them
+     * taken waits once, then that replica's write goes to the repair queue, and later writes do not
+     * wait for it again (they used to pile up until the executor refused work and PUTs failed).
+     */
+    @Test
+    void aSlowNodeHoldsAtMostItsSlotsAndTheWritesBeyondThemAreQueuedForRepair() throws Exception {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        replicas.get("c").gate = gate;
+        ReplicaSlots slots = new ReplicaSlots(2, Duration.ofMillis(100));
+        ReplicatedNeedleStorage s = new ReplicatedNeedleStorage(ring, new ConsistencyLevels(3, 2, 2, 2),
+                n -> replicas.get(n.id()), executor, Duration.ofSeconds(5), new PayloadSpool(spoolDir, 16), degraded,
+                failed, new RepairQueue(spoolDir.resolve("repair")), slots);
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            PutResult r = s.put(write("slow" + n, 10 + n), bytes("payload " + n), 9, false);
+            assertEquals(10 + n, r.record().hlc());
+            eventually(() -> assertTrue(slots.inFlight("c") == Math.min(n + 1, 2)));
+        }
+        assertEquals(2, slots.inFlight("c"));
+        assertEquals(3, slots.shed(), "writes 3 to 5 found node c's two slots taken");
+        assertEquals(3, failed.sum());
+        assertEquals(3, new RepairQueue(spoolDir.resolve("repair")).depth(), "each shed write is queued for c");
+        gate.countDown();
+        eventually(() -> assertEquals(0, slots.inFlight("c")));
+        eventually(() -> {
+            assertTrue(replicas.get("c").records.containsKey(NeedleKey.object("b", "slow0")));
+            assertTrue(replicas.get("c").records.containsKey(NeedleKey.object("b", "slow1")));
+        });
+        assertFalse(replicas.get("c").records.containsKey(NeedleKey.object("b", "slow4")), "shed, left to the repair queue");
+        assertEquals(0, slots.inFlight("a"));
+        assertEquals(0, slots.inFlight("b"));
+    }
+
+    /** An executor that takes no more work makes replicas count as not answering: 503s, never another error. */
+    @Test
+    void anExecutorThatRefusesWorkMakesRetryableUnavailabilityNotErrors() {
+        ExecutorService refusing = Executors.newSingleThreadExecutor();
+        refusing.shutdown();
+        ReplicaSlots slots = new ReplicaSlots(4, Duration.ofMillis(10));
+        ReplicatedNeedleStorage s = new ReplicatedNeedleStorage(ring, new ConsistencyLevels(3, 2, 2, 2),
+                n -> replicas.get(n.id()), refusing, Duration.ofSeconds(1), new PayloadSpool(spoolDir, 16), degraded,
+                failed, new RepairQueue(spoolDir.resolve("repair")), slots);
+        StoreUnavailableException put = assertThrows(StoreUnavailableException.class,
+                () -> s.put(write("k", 10), bytes("x"), 1, false));
+        assertTrue(put.retryable());
+        assertTrue(assertThrows(StoreUnavailableException.class, () -> s.head(NeedleKey.object("b", "k"))).retryable());
+        assertTrue(assertThrows(StoreUnavailableException.class,
+                () -> s.list(NeedleKind.OBJECT, "b", "", null, 10, false)).retryable());
+        for (String node : List.of("a", "b", "c")) {
+            assertEquals(0, slots.inFlight(node), "a refused call gave its slot back");
+        }
+        assertEquals(3, failed.sum());
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(spoolDir)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith("payload")).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void twoNodesDownRefusesAWriteOfWTwo() {
         replicas.get("b").down = true;
