@@ -1,10 +1,14 @@
 package io.needlestack.gateway.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * How many replica calls this gateway may have in flight to each node at once.
@@ -54,9 +58,28 @@ public final class ReplicaSlots {
         return new ReplicaSlots(Integer.MAX_VALUE, Duration.ZERO);
     }
 
-    /** Takes a slot for a call to {@code node} if one is free now, without waiting (see {@link #acquire}). */
-    public boolean tryAcquire(String node) {
-        return slots.computeIfAbsent(node, n -> new Slot(perNode)).permits.tryAcquire();
+    /**
+     * Takes a slot for each of {@code nodes} and hands the node to {@code send}, which must
+     * {@link #release} it when its call ends: first every node with a slot free now, then the busy
+     * ones, each after its wait (see {@link #acquire}), so a wait for a busy node delays no call to
+     * the others. A node whose slots stayed taken goes to {@code refused} instead.
+     */
+    public <T> void acquireEach(List<T> nodes, Function<T, String> id, Consumer<T> send, Consumer<T> refused) {
+        List<T> busy = new ArrayList<>();
+        for (T node : nodes) {
+            if (slot(id.apply(node)).permits.tryAcquire()) {
+                send.accept(node);
+            } else {
+                busy.add(node);
+            }
+        }
+        for (T node : busy) {
+            if (acquire(id.apply(node))) {
+                send.accept(node);
+            } else {
+                refused.accept(node);
+            }
+        }
     }
 
     /**
@@ -66,7 +89,7 @@ public final class ReplicaSlots {
      * @return false when the node's slots stayed taken: the caller treats the replica as failed
      */
     public boolean acquire(String node) {
-        Slot slot = slots.computeIfAbsent(node, n -> new Slot(perNode));
+        Slot slot = slot(node);
         if (slot.permits.tryAcquire()) {
             return true;
         }
@@ -85,7 +108,11 @@ public final class ReplicaSlots {
         return false;
     }
 
-    /** Gives back a slot {@link #acquire} returned. */
+    private Slot slot(String node) {
+        return slots.computeIfAbsent(node, n -> new Slot(perNode));
+    }
+
+    /** Gives back a slot {@link #acquire} or {@link #acquireEach} took. */
     public void release(String node) {
         Slot slot = slots.get(node);
         if (slot != null) {

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -154,7 +155,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             AtomicReference<RuntimeException> lastFailure = new AtomicReference<>();
             CountDownLatch decided = new CountDownLatch(1);
             List<CompletableFuture<Void>> calls = new ArrayList<>();
-            java.util.function.Consumer<RingNode> send = node -> {
+            Consumer<RingNode> send = node -> {
                 holders.incrementAndGet();
                 CompletableFuture<Void> call;
                 try {
@@ -183,23 +184,9 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                 }
                 calls.add(call.whenComplete((ok, t) -> release.run()));
             };
-            // Nodes with a free slot first, so a wait for a busy node's slot delays no other replica.
-            List<RingNode> busy = new ArrayList<>();
-            for (RingNode node : targets) {
-                if (slots.tryAcquire(node.id())) {
-                    send.accept(node);
-                } else {
-                    busy.add(node);
-                }
-            }
-            for (RingNode node : busy) {
-                if (slots.acquire(node.id())) {
-                    send.accept(node);
-                } else {
-                    replicaWriteFailed(node, write, new StoreUnavailableException("too many calls in flight to "
-                            + node.id()), tracker, lastFailure, decided);
-                }
-            }
+            slots.acquireEach(targets, RingNode::id, send, node -> replicaWriteFailed(node, write,
+                    new StoreUnavailableException("too many calls in flight to " + node.id()), tracker, lastFailure,
+                    decided));
             await(decided);
             if (!tracker.isSatisfied()) {
                 // The payload must outlive the calls still running before it is released.
@@ -258,12 +245,8 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         Map<String, Optional<NeedleRecord>> answers = new java.util.concurrent.ConcurrentHashMap<>();
         CountDownLatch enough = new CountDownLatch(needed);
         CountDownLatch all = new CountDownLatch(targets.size());
-        for (RingNode node : targets) {
-            if (!slots.acquire(node.id())) {
-                // Too many calls already in flight to it: a replica that does not answer.
-                all.countDown();
-                continue;
-            }
+        // A node whose slots stay taken (too many calls in flight to it) is a replica that does not answer.
+        slots.acquireEach(targets, RingNode::id, node -> {
             try {
                 CompletableFuture.runAsync(() -> {
                     try {
@@ -280,7 +263,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                 slots.release(node.id());
                 all.countDown();
             }
-        }
+        }, node -> all.countDown());
         try {
             long deadline = System.nanoTime() + timeout.toNanos();
             // Enough answers, or every replica answered or failed: whichever comes first.
