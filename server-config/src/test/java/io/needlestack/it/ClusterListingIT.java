@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.needlestack.core.internal.ClusterSecret;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleRecord;
@@ -61,6 +62,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterListingIT {
+
+    /** One pooled transport for the test's internal-plane clients (daemon threads; lives as long as the JVM). */
+    private static final InternalHttp INTERNAL_HTTP = InternalNeedleClient.httpClient(Duration.ofSeconds(3));
 
     private static final int NODES = 3;
     private static final int KEYS = 5_000;
@@ -414,6 +418,6 @@ class ClusterListingIT {
 
     private InternalNeedleClient internalClient(int i) {
         return new InternalNeedleClient(URI.create("http://127.0.0.1:" + (port + 2000 + i)),
-                ClusterSecret.auth(node(i)), InternalNeedleClient.httpClient(Duration.ofSeconds(3)), Duration.ofSeconds(10));
+                ClusterSecret.auth(node(i)), INTERNAL_HTTP, Duration.ofSeconds(10));
     }
 }

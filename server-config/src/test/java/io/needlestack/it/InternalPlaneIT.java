@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.needlestack.core.internal.ClusterSecret;
 import io.needlestack.core.internal.InternalAuth;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.internal.NeedleDigest;
 import io.needlestack.gateway.internal.ReplicaRefusedException;
@@ -59,6 +60,7 @@ class InternalPlaneIT {
 
     private static NodeProcess node;
     private static HttpClient http;
+    private static InternalHttp transport;
     private static InternalAuth signer;
     private static InternalNeedleClient client;
 
@@ -66,13 +68,17 @@ class InternalPlaneIT {
     static void startNode() {
         assumeTrue(NodeProcess.adapterPresent(), "needle-rar has no adapter implementation: the gateway cannot deploy");
         node = NodeProcess.builder("internal").start();
-        http = InternalNeedleClient.httpClient(Duration.ofSeconds(5));
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        transport = InternalNeedleClient.httpClient(Duration.ofSeconds(5));
         signer = new InternalAuth(ClusterSecret.load(node.dataDir()));
-        client = new InternalNeedleClient(node.internalEndpoint(), signer, http, Duration.ofSeconds(30));
+        client = new InternalNeedleClient(node.internalEndpoint(), signer, transport, Duration.ofSeconds(30));
     }
 
     @AfterAll
     static void stopNode() {
+        if (transport != null) {
+            transport.close();
+        }
         if (node != null) {
             node.stop();
             assertFalse(node.isAlive());
@@ -228,7 +234,7 @@ class InternalPlaneIT {
         signer.sign("PUT", "/_internal/v1/needle?w=" + w + "x").forEach(other::header);
         assertEquals(403, send(other).statusCode());
         InternalNeedleClient wrongSecret = new InternalNeedleClient(internal,
-                new InternalAuth("another-secret-of-enough-length".getBytes(StandardCharsets.UTF_8)), http,
+                new InternalAuth("another-secret-of-enough-length".getBytes(StandardCharsets.UTF_8)), transport,
                 Duration.ofSeconds(10));
         ReplicaRefusedException refused = assertThrows(ReplicaRefusedException.class,
                 () -> wrongSecret.put(new NeedleWrite(key, HLC.incrementAndGet(), "v", false, null),
@@ -284,7 +290,7 @@ class InternalPlaneIT {
     @Test
     void anUnreachableNodeIsARetryableFailure() {
         int closed = NodeProcess.freePort();
-        InternalNeedleClient nobody = new InternalNeedleClient(URI.create("http://127.0.0.1:" + closed), signer, http,
+        InternalNeedleClient nobody = new InternalNeedleClient(URI.create("http://127.0.0.1:" + closed), signer, transport,
                 Duration.ofSeconds(5));
         ReplicaUnavailableException e = assertThrows(ReplicaUnavailableException.class,
                 () -> nobody.head(NeedleKey.object(BUCKET, "x")));

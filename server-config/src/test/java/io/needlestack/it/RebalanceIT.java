@@ -9,6 +9,7 @@ import io.needlestack.core.ring.Ring;
 import io.needlestack.core.ring.RingCodec;
 import io.needlestack.core.ring.RingNode;
 import io.needlestack.core.ring.Token;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
@@ -65,6 +66,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RebalanceIT {
+
+    /** One pooled transport for the test's internal-plane clients (daemon threads; lives as long as the JVM). */
+    private static final InternalHttp INTERNAL_HTTP = InternalNeedleClient.httpClient(Duration.ofSeconds(3));
 
     private static final int NODES = 4;
     private static final String BUCKET = "rebal";
@@ -198,7 +202,7 @@ class RebalanceIT {
         InternalNeedleClient[] internal = new InternalNeedleClient[NODES];
         for (int i = 0; i < NODES; i++) {
             internal[i] = new InternalNeedleClient(URI.create("http://127.0.0.1:" + (port + 2000 + i)),
-                    ClusterSecret.auth(node(i)), InternalNeedleClient.httpClient(Duration.ofSeconds(3)),
+                    ClusterSecret.auth(node(i)), INTERNAL_HTTP,
                     Duration.ofSeconds(20));
         }
         long t0 = System.nanoTime();

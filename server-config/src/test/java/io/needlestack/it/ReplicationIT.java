@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.needlestack.core.internal.ClusterSecret;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleRecord;
@@ -53,6 +54,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationIT {
+
+    /** One pooled transport for the test's internal-plane clients (daemon threads; lives as long as the JVM). */
+    private static final InternalHttp INTERNAL_HTTP = InternalNeedleClient.httpClient(Duration.ofSeconds(3));
 
     private static final int NODES = 3;
 
@@ -318,7 +322,7 @@ class ReplicationIT {
 
     private InternalNeedleClient internalClient(int i) {
         return new InternalNeedleClient(URI.create("http://127.0.0.1:" + (port + 2000 + i)),
-                ClusterSecret.auth(node(i)), InternalNeedleClient.httpClient(Duration.ofSeconds(3)), Duration.ofSeconds(10));
+                ClusterSecret.auth(node(i)), INTERNAL_HTTP, Duration.ofSeconds(10));
     }
 
     private static String md5(byte[] data) throws Exception {

@@ -7,6 +7,7 @@ import io.needlestack.core.ring.Ring;
 import io.needlestack.core.ring.RingNode;
 import io.needlestack.gateway.cluster.rebalance.RebalancingNeedleStorage;
 import io.needlestack.gateway.cluster.rebalance.Transition;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.gateway.object.NeedleStorage;
@@ -26,7 +27,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,7 +67,7 @@ public class RoutedNeedleStorage implements NeedleStorage {
     private final LongAdder failedReplicaWrites = new LongAdder();
     private String selfId;
     private InternalAuth auth;
-    private HttpClient http;
+    private InternalHttp http;
     private PayloadSpool spool;
     private Duration timeout;
     private ReplicaSlots slots;
@@ -111,6 +111,9 @@ public class RoutedNeedleStorage implements NeedleStorage {
         }
         if (replicaCalls != null) {
             replicaCalls.shutdownNow();
+        }
+        if (http != null) {
+            http.close();
         }
     }
 

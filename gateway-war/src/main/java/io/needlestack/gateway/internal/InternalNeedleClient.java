@@ -18,9 +18,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,6 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.io.ModalCloseable;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.InputStreamEntity;
 
 /**
  * {@link NeedleStorage} on one remote node's internal endpoint
@@ -45,44 +52,49 @@ import java.util.Optional;
  * {@link ReplicaRefusedException} (not retryable). A missing needle is an empty result, not a
  * failure. The client never retries by itself: the replicating layer decides.
  *
- * <p>Bounds: connecting is bounded by the {@link HttpClient}'s connect timeout; every call is
+ * <p>Bounds: connecting is bounded by the {@link InternalHttp}'s connect timeout; every call is
  * bounded by the request timeout until the answer's headers arrive, and a PUT additionally by
  * one second per MiB of data (the body must be sent before the answer comes). Every read of an
  * answer's body (a data stream too) waits at most the request timeout for more bytes, so a peer
  * that stalls mid-stream makes the read fail instead of hanging.
  *
- * <p>Thread-safe; share one {@link HttpClient} (see {@link #httpClient}) among the clients of a
- * node, so connections are pooled.
+ * <p>Thread-safe; share one {@link InternalHttp} (see {@link #httpClient}) among the clients of a
+ * node, so connections are pooled. A data stream from {@link #open} holds its connection until
+ * it is read to the end (the connection goes back to the pool) or closed (a stream closed early
+ * closes its connection, so no unread data is drained).
  */
 public final class InternalNeedleClient implements NeedleStorage {
 
     private static final long BYTES_PER_EXTRA_SECOND = 1L << 20;
 
     private final URI endpoint;
+    private final HttpHost host;
     private final InternalAuth signer;
-    private final HttpClient http;
+    private final InternalHttp http;
     private final Duration requestTimeout;
+    private final RequestConfig requestConfig;
 
     /**
      * A client of the node at {@code endpoint}.
      *
      * @param endpoint       the node's internal endpoint, e.g. {@code http://10.0.0.2:8180}
      * @param signer         signs requests; keyed with the cluster secret
-     * @param http           the shared HTTP client (see {@link #httpClient})
+     * @param http           the shared transport (see {@link #httpClient})
      * @param requestTimeout bound on each call until its answer's headers arrive, and on every wait for body bytes
      */
-    public InternalNeedleClient(URI endpoint, InternalAuth signer, HttpClient http, Duration requestTimeout) {
+    public InternalNeedleClient(URI endpoint, InternalAuth signer, InternalHttp http, Duration requestTimeout) {
         String s = Objects.requireNonNull(endpoint, "endpoint").toString();
         this.endpoint = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this.host = HttpHost.create(this.endpoint);
         this.signer = Objects.requireNonNull(signer, "signer");
         this.http = Objects.requireNonNull(http, "http");
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.requestConfig = InternalHttp.requestConfig(requestTimeout);
     }
 
-    /** An HTTP/1.1 client with the given connect timeout, suited to the internal plane. */
-    public static HttpClient httpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** A transport with the given connect timeout, suited to the internal plane (close it when done). */
+    public static InternalHttp httpClient(Duration connectTimeout) {
+        return InternalHttp.create(connectTimeout);
     }
 
     /** The remote node's internal endpoint. */
@@ -108,23 +120,22 @@ public final class InternalNeedleClient implements NeedleStorage {
         String target = InternalProtocol.target(InternalProtocol.NEEDLE,
                 Map.of("w", InternalProtocol.encode(NeedleJson.write(write, keepOlderVersions))));
         SendingStream sending = new SendingStream(write.tombstone() ? InputStream.nullInputStream() : data, bodyLength);
-        HttpRequest.BodyPublisher body = bodyLength == 0 ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> sending),
-                bodyLength);
+        // Always an entity, so even a tombstone says "Content-Length: 0".
+        HttpEntity body = bodyLength == 0 ? new ByteArrayEntity(new byte[0], null)
+                : new InputStreamEntity(sending, bodyLength, ContentType.APPLICATION_OCTET_STREAM);
         Duration timeout = requestTimeout.plusSeconds(bodyLength / BYTES_PER_EXTRA_SECOND);
-        HttpResponse<InputStream> r;
-        try {
-            r = send("PUT", target, body, timeout);
+        PutResult result;
+        try (Answer r = send("PUT", target, body, timeout)) {
+            if (r.getCode() != 200) {
+                throw failure(r);
+            }
+            result = NeedleJson.readPutResult(bodyOf(r));
         } catch (ReplicaUnavailableException e) {
             if (sending.endedEarly) {
                 throw new DataLengthException("data ended after " + sending.count + " of " + bodyLength + " bytes");
             }
             throw e;
         }
-        if (r.statusCode() != 200) {
-            throw failure(r, target);
-        }
-        PutResult result = NeedleJson.readPutResult(bodyOf(r));
         NeedleRecord rec = result.record();
         if (!write.tombstone() && result.applied() && rec.hlc() == write.hlc()
                 && rec.versionId().equals(write.versionId()) && !sending.md5Hex().equals(rec.md5Hex())) {
@@ -176,11 +187,18 @@ public final class InternalNeedleClient implements NeedleStorage {
         p.put("from", Long.toString(from));
         p.put("length", Long.toString(length));
         String target = InternalProtocol.target(InternalProtocol.DATA, p);
-        HttpResponse<InputStream> r = send("GET", target, HttpRequest.BodyPublishers.noBody(), requestTimeout);
-        if (r.statusCode() != 200) {
-            throw failure(r, target);
+        Answer r = send("GET", target, null, requestTimeout);
+        if (r.getCode() != 200) {
+            try (r) {
+                throw failure(r);
+            }
         }
-        return new ReceivingStream(r.body(), length, endpoint);
+        try {
+            return new ReceivingStream(r.response, length, endpoint);
+        } catch (IOException e) {
+            r.close();
+            throw new ReplicaUnavailableException(endpoint + ": data stream failed: " + e, e);
+        }
     }
 
     @Override
@@ -200,11 +218,12 @@ public final class InternalNeedleClient implements NeedleStorage {
             p.put("tombstones", "true");
         }
         String target = InternalProtocol.target(InternalProtocol.LIST, p);
-        HttpResponse<InputStream> r = send("GET", target, HttpRequest.BodyPublishers.noBody(), requestTimeout);
-        if (r.statusCode() != 200) {
-            throw failure(r, target);
+        try (Answer r = send("GET", target, null, requestTimeout)) {
+            if (r.getCode() != 200) {
+                throw failure(r);
+            }
+            return NeedleJson.readList(bodyOf(r));
         }
-        return NeedleJson.readList(bodyOf(r));
     }
 
     /**
@@ -217,21 +236,23 @@ public final class InternalNeedleClient implements NeedleStorage {
         p.put("hlc", Long.toString(hlc));
         p.put("version", InternalProtocol.encode(versionId));
         String target = InternalProtocol.target(InternalProtocol.PURGE, p);
-        HttpResponse<InputStream> r = send("POST", target, HttpRequest.BodyPublishers.noBody(), requestTimeout);
-        if (r.statusCode() != 200) {
-            throw failure(r, target);
+        try (Answer r = send("POST", target, null, requestTimeout)) {
+            if (r.getCode() != 200) {
+                throw failure(r);
+            }
+            return bodyOf(r).replace(" ", "").contains("\"gone\":true");
         }
-        return bodyOf(r).replace(" ", "").contains("\"gone\":true");
     }
 
     /** The remote store's counters. */
     public StoreStats stats() {
         String target = InternalProtocol.target(InternalProtocol.STATS, Map.of());
-        HttpResponse<InputStream> r = send("GET", target, HttpRequest.BodyPublishers.noBody(), requestTimeout);
-        if (r.statusCode() != 200) {
-            throw failure(r, target);
+        try (Answer r = send("GET", target, null, requestTimeout)) {
+            if (r.getCode() != 200) {
+                throw failure(r);
+            }
+            return NeedleJson.readStats(bodyOf(r));
         }
-        return NeedleJson.readStats(bodyOf(r));
     }
 
     // ---- plumbing ----------------------------------------------------------------------------------
@@ -242,44 +263,49 @@ public final class InternalNeedleClient implements NeedleStorage {
             p.put("version", InternalProtocol.encode(versionId));
         }
         String target = InternalProtocol.target(operation, p);
-        HttpResponse<InputStream> r = send("GET", target, HttpRequest.BodyPublishers.noBody(), requestTimeout);
-        if (r.statusCode() == 200) {
-            return Optional.of(bodyOf(r));
+        try (Answer r = send("GET", target, null, requestTimeout)) {
+            if (r.getCode() == 200) {
+                return Optional.of(bodyOf(r));
+            }
+            if (r.getCode() == 404 && r.containsHeader(InternalProtocol.ABSENT_HEADER)) {
+                bodyOf(r);
+                return Optional.empty();
+            }
+            throw failure(r);
         }
-        if (r.statusCode() == 404 && r.headers().firstValue(InternalProtocol.ABSENT_HEADER).isPresent()) {
-            bodyOf(r);
-            return Optional.empty();
-        }
-        throw failure(r, target);
     }
 
-    private HttpResponse<InputStream> send(String method, String target, HttpRequest.BodyPublisher body,
-                                           Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + target)).timeout(timeout)
-                .method(method, body);
-        signer.sign(method, target).forEach(b::header);
+    /** Sends a request; the answer's body is the caller's to read and close. */
+    private Answer send(String method, String target, HttpEntity body, Duration timeout) {
+        HttpUriRequestBase request = new HttpUriRequestBase(method, URI.create(endpoint + target));
+        request.setConfig(requestConfig);
+        signer.sign(method, target).forEach(request::addHeader);
+        if (body != null) {
+            request.setEntity(body);
+        }
         try {
-            return http.send(b.build(), IdleBoundedBody.handler(requestTimeout));
+            return new Answer(http.open(host, request, timeout));
         } catch (IOException e) {
-            // ConnectException, HttpConnectTimeoutException, HttpTimeoutException, resets: all retryable.
+            // Refused or reset connections, timeouts, a cancelled request: all retryable.
             throw new ReplicaUnavailableException(endpoint + ": " + method + " " + target.substring(0,
                     Math.min(target.length(), 120)) + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReplicaUnavailableException(endpoint + ": interrupted", e);
         }
     }
 
-    private String bodyOf(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
+    private String bodyOf(Answer r) {
+        HttpEntity entity = r.getEntity();
+        if (entity == null) {
+            return "";
+        }
+        try (InputStream in = entity.getContent()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ReplicaUnavailableException(endpoint + ": answer cut off: " + e, e);
         }
     }
 
-    private NeedleStoreException failure(HttpResponse<InputStream> r, String target) {
-        int status = r.statusCode();
+    private NeedleStoreException failure(Answer r) {
+        int status = r.getCode();
         String[] err = NeedleJson.readError(bodyOfQuietly(r));
         String code = err[0];
         String message = endpoint + " answered " + status + " " + code + ": " + err[1];
@@ -303,11 +329,45 @@ public final class InternalNeedleClient implements NeedleStorage {
         return new ReplicaUnavailableException(message, null);
     }
 
-    private String bodyOfQuietly(HttpResponse<InputStream> r) {
-        try (InputStream in = r.body()) {
+    private static String bodyOfQuietly(Answer r) {
+        HttpEntity entity = r.getEntity();
+        if (entity == null) {
+            return "";
+        }
+        try (InputStream in = entity.getContent()) {
             return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    /** An answer whose headers arrived; closing it never throws (its connection is discarded then). */
+    private static final class Answer implements AutoCloseable {
+        final ClassicHttpResponse response;
+
+        Answer(ClassicHttpResponse response) {
+            this.response = response;
+        }
+
+        int getCode() {
+            return response.getCode();
+        }
+
+        boolean containsHeader(String name) {
+            return response.containsHeader(name);
+        }
+
+        HttpEntity getEntity() {
+            return response.getEntity();
+        }
+
+        @Override
+        public void close() {
+            try {
+                response.close();
+            } catch (IOException e) {
+                // Only the connection is lost, and it is not reused.
+            }
         }
     }
 
@@ -346,8 +406,10 @@ public final class InternalNeedleClient implements NeedleStorage {
             }
             int n = in.read(b, off, (int) Math.min(len, length - count));
             if (n < 0) {
+                // Failing the write aborts the request; an end of stream here would leave the peer
+                // waiting for the bytes the Content-Length promised.
                 endedEarly = true;
-                return -1;
+                throw new IOException("data ended after " + count + " of " + length + " bytes");
             }
             md5.update(b, off, n);
             count += n;
@@ -359,14 +421,20 @@ public final class InternalNeedleClient implements NeedleStorage {
         }
     }
 
-    /** Data on its way in: a peer that closes before {@code length} bytes is an error, not an EOF. */
+    /**
+     * Data on its way in: a peer that closes before {@code length} bytes is an error, not an EOF.
+     * Closing it closes the answer: a stream read to its end has already given its connection
+     * back to the pool, one closed early takes its connection with it.
+     */
     private static final class ReceivingStream extends FilterInputStream {
+        private final ClassicHttpResponse response;
         private final long length;
         private final URI from;
         private long count;
 
-        ReceivingStream(InputStream in, long length, URI from) {
-            super(in);
+        ReceivingStream(ClassicHttpResponse response, long length, URI from) throws IOException {
+            super(response.getEntity() == null ? InputStream.nullInputStream() : response.getEntity().getContent());
+            this.response = response;
             this.length = length;
             this.from = from;
         }
@@ -396,6 +464,17 @@ public final class InternalNeedleClient implements NeedleStorage {
         private void checkComplete() throws IOException {
             if (count != length) {
                 throw new IOException(from + ": data stream ended after " + count + " of " + length + " bytes");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (count < length && response instanceof ModalCloseable m) {
+                // Closed early: drop the connection rather than read out what is left (a graceful
+                // close drains the body so the connection can be reused).
+                m.close(CloseMode.IMMEDIATE);
+            } else {
+                response.close();
             }
         }
     }

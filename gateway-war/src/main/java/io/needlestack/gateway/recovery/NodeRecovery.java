@@ -11,6 +11,7 @@ import io.needlestack.core.ring.RingNode;
 import io.needlestack.core.ring.Token;
 import io.needlestack.gateway.cluster.RingView;
 import io.needlestack.gateway.cluster.RoutedNeedleStorage;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.gateway.object.NeedleStorage;
@@ -86,6 +87,7 @@ public class NodeRecovery {
     private String selfId;
     private InternalAuth auth;
     private HttpClient http;
+    private InternalHttp internalHttp;
     private Duration timeout;
     private Duration hintsWait;
     private boolean onRestart;
@@ -97,7 +99,9 @@ public class NodeRecovery {
         NodeConfig config = NodeConfig.current();
         selfId = config.nodeId();
         auth = ClusterSecret.auth(config.dataDirectory());
-        http = InternalNeedleClient.httpClient(Duration.ofSeconds(2));
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        internalHttp = InternalNeedleClient.httpClient(Duration.ofSeconds(2));
         timeout = Duration.ofMillis(config.getLong("needlestack.replica.timeout.ms", 8_000));
         hintsWait = Duration.ofSeconds(config.getLong("needlestack.recovery.hints.wait.s", 180));
         onRestart = Boolean.parseBoolean(config.get("needlestack.recovery.on.restart", "true"));
@@ -117,6 +121,9 @@ public class NodeRecovery {
     void stop() {
         if (beat != null) {
             beat.cancel(false);
+        }
+        if (internalHttp != null) {
+            internalHttp.close();
         }
     }
 
@@ -377,7 +384,7 @@ public class NodeRecovery {
         if (node.id().equals(selfId)) {
             return local;
         }
-        return stores.computeIfAbsent(node.endpoint(), e -> new InternalNeedleClient(URI.create(e), auth, http, timeout));
+        return stores.computeIfAbsent(node.endpoint(), e -> new InternalNeedleClient(URI.create(e), auth, internalHttp, timeout));
     }
 
     String selfId() {

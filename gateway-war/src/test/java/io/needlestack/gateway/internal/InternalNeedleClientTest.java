@@ -18,7 +18,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +48,8 @@ class InternalNeedleClientTest {
     private InternalNeedleClient client;
     private final AtomicReference<String> seenTarget = new AtomicReference<>();
     private final AtomicReference<String> seenSignature = new AtomicReference<>();
+    private final java.util.Set<Integer> seenPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private InternalHttp transport;
 
     @BeforeEach
     void start() throws IOException {
@@ -56,18 +58,21 @@ class InternalNeedleClientTest {
         server.createContext("/", x -> {
             seenTarget.set(x.getRequestURI().getRawPath() + "?" + x.getRequestURI().getRawQuery());
             seenSignature.set(x.getRequestHeaders().getFirst(InternalAuth.SIGNATURE_HEADER));
+            seenPorts.add(x.getRemoteAddress().getPort());
             try (x) {
                 script.get().answer(x);
             }
         });
         server.start();
+        transport = InternalNeedleClient.httpClient(Duration.ofSeconds(2));
         client = new InternalNeedleClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
                 new InternalAuth("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
-                InternalNeedleClient.httpClient(Duration.ofSeconds(2)), Duration.ofSeconds(1));
+                transport, Duration.ofSeconds(1));
     }
 
     @AfterEach
     void stop() {
+        transport.close();
         release.countDown();
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
@@ -146,7 +151,7 @@ class InternalNeedleClientTest {
         try (InputStream in = client.open(record(1000), 0, 1000)) {
             assertArrayEquals(new byte[100], in.readNBytes(100));
             long t0 = System.nanoTime();
-            assertThrows(HttpTimeoutException.class, () -> in.read(new byte[10]));
+            assertThrows(SocketTimeoutException.class, () -> in.read(new byte[10]));
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10));
         }
     }
@@ -166,8 +171,71 @@ class InternalNeedleClientTest {
         server.stop(0);
         InternalNeedleClient gone = new InternalNeedleClient(URI.create("http://127.0.0.1:" + port),
                 new InternalAuth("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
-                InternalNeedleClient.httpClient(Duration.ofSeconds(2)), Duration.ofSeconds(1));
+                transport, Duration.ofSeconds(1));
         assertTrue(assertThrows(ReplicaUnavailableException.class,
                 () -> gone.head(NeedleKey.object("b", "k"))).retryable());
+    }
+
+    @Test
+    void answersReadToTheEndLeaveTheirConnectionForTheNextCall() throws Exception {
+        script.set(x -> answer(x, 404, NeedleJson.error("NoSuchNeedle", "", false), InternalProtocol.ABSENT_HEADER, "true"));
+        for (int i = 0; i < 20; i++) {
+            assertTrue(client.head(NeedleKey.object("b", "k" + i)).isEmpty());
+        }
+        script.set(x -> answer(x, 200, "0123456789"));
+        for (int i = 0; i < 5; i++) {
+            try (InputStream in = client.open(record(10), 0, 10)) {
+                assertEquals(10, in.readAllBytes().length);
+            }
+        }
+        assertEquals(1, seenPorts.size(), "connections used: " + seenPorts);
+    }
+
+    @Test
+    void aDataStreamClosedEarlyIsNotReadOut() throws Exception {
+        // 64 MiB announced, 1 MiB sent, then the peer stalls: closing after the first bytes must
+        // not wait for the rest (a graceful close would drain the body up to the idle bound).
+        script.set(x -> {
+            x.sendResponseHeaders(200, 64L << 20);
+            OutputStream out = x.getResponseBody();
+            out.write(new byte[1 << 20]);
+            out.flush();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        InputStream in = client.open(record(64L << 20), 0, 64L << 20);
+        assertEquals(100, in.readNBytes(100).length);
+        long t0 = System.nanoTime();
+        in.close();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500),
+                "close took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    @Test
+    void aPeerThatStopsReadingABodyIsCutOffAtTheDeadline() throws Exception {
+        // The peer never reads: once the socket buffers are full, the write blocks, and only the
+        // watchdog (closing the connection) can end it.
+        script.set(x -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        var put = new org.apache.hc.client5.http.classic.methods.HttpUriRequestBase("PUT",
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/_internal/v1/needle"));
+        put.setConfig(InternalHttp.requestConfig(Duration.ofSeconds(30)));
+        put.setEntity(new org.apache.hc.core5.http.io.entity.InputStreamEntity(
+                new java.io.ByteArrayInputStream(new byte[256 << 20]), 256L << 20, null));
+        long t0 = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> transport.open(
+                org.apache.hc.core5.http.HttpHost.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                put, Duration.ofSeconds(1)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 900 && ms < 5_000, "failed after " + ms + " ms: " + e);
+        assertTrue(e.getMessage().contains("no answer within 1000 ms"), e.getMessage());
     }
 }

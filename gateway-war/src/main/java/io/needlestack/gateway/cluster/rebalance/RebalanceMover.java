@@ -7,6 +7,7 @@ import io.needlestack.core.platform.PlatformServices;
 import io.needlestack.core.ring.RebalanceProgress;
 import io.needlestack.core.ring.RingNode;
 import io.needlestack.gateway.cluster.RingView;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.gateway.object.NeedleStorage;
@@ -21,7 +22,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -69,7 +69,7 @@ public class RebalanceMover {
     private final Map<String, InternalNeedleClient> clients = new ConcurrentHashMap<>();
     private String selfId;
     private InternalAuth auth;
-    private HttpClient http;
+    private InternalHttp http;
     private Duration timeout;
     private Throttle throttle;
     private int page;
@@ -114,6 +114,9 @@ public class RebalanceMover {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (http != null) {
+            http.close();
         }
     }
 

@@ -9,6 +9,7 @@ import io.needlestack.core.ring.Ring;
 import io.needlestack.core.ring.RingNode;
 import io.needlestack.core.ring.RingPublication;
 import io.needlestack.gateway.cluster.RingView;
+import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.storage.store.NeedleKey;
@@ -22,7 +23,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +76,7 @@ public class TombstonePurger {
     private boolean storageRole;
     private Duration grace;
     private InternalAuth auth;
-    private HttpClient http;
+    private InternalHttp http;
     private Duration timeout;
     private ScheduledFuture<?> task;
     private volatile PassReport lastPass;
@@ -117,6 +117,9 @@ public class TombstonePurger {
     void stop() {
         if (task != null) {
             task.cancel(false);
+        }
+        if (http != null) {
+            http.close();
         }
     }
 
