@@ -268,6 +268,27 @@ class InternalPlaneIT {
             assertEquals(k == present ? 200 : 404, h.statusCode(), t);
             assertEquals("", h.body());
         }
+
+        // Signed, but a wrong method or a malformed parameter: a JSON error with its own status,
+        // and nothing stored.
+        String[][] wrong = {
+            {"DELETE", "/_internal/v1/needle?w=" + w, "405", "MethodNotAllowed"},
+            {"GET", "/_internal/v1/data?kind=OBJECT&bucket=" + io.needlestack.gateway.internal.InternalProtocol.encode(BUCKET)
+                    + "&name=" + io.needlestack.gateway.internal.InternalProtocol.encode(present.name())
+                    + "&version=" + io.needlestack.gateway.internal.InternalProtocol.encode("v") + "&from=x", "400",
+                "BadRequest"},
+            {"GET", "/_internal/v1/record?kind=NOTAKIND&bucket=Yg&name=Yg", "400", "BadRequest"},
+            {"GET", "/_internal/v1/list?kind=OBJECT&bucket=Yg&limit=99999999", "400", "BadRequest"},
+        };
+        for (String[] c : wrong) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(internal.resolve(c[1]))
+                    .method(c[0], HttpRequest.BodyPublishers.noBody());
+            signer.sign(c[0], c[1]).forEach(b::header);
+            HttpResponse<String> r = send(b);
+            assertEquals(Integer.parseInt(c[2]), r.statusCode(), c[0] + " " + c[1] + ": " + r.body());
+            assertTrue(r.body().contains(c[3]), r.body());
+        }
+        assertEquals(Optional.empty(), client.head(key));
     }
 
     @Test

@@ -1,8 +1,11 @@
 package io.needlestack.core.internal;
 
+import io.needlestack.core.config.NodeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -30,9 +33,21 @@ public final class ClusterSecret {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** {@link InternalAuth} keyed with the node's cluster secret. */
+    /** System property (or environment variable) of the accepted clock difference, in seconds. */
+    public static final String SKEW_PROPERTY = "needlestack.internal.auth.skew.s";
+    /** System property (or environment variable) of the replay memory's size, in nonces. */
+    public static final String MAX_NONCES_PROPERTY = "needlestack.internal.auth.max-nonces";
+
+    /**
+     * {@link InternalAuth} keyed with the node's cluster secret, with the window
+     * ({@value #SKEW_PROPERTY}) and replay memory ({@value #MAX_NONCES_PROPERTY}) of this JVM's
+     * configuration, else the defaults.
+     */
     public static InternalAuth auth(Path dataDir) {
-        return new InternalAuth(load(dataDir));
+        NodeConfig config = NodeConfig.current();
+        return new InternalAuth(load(dataDir), Clock.systemUTC(),
+                Duration.ofSeconds(config.getLong(SKEW_PROPERTY, InternalAuth.DEFAULT_SKEW.toSeconds())),
+                config.getInt(MAX_NONCES_PROPERTY, InternalAuth.DEFAULT_MAX_NONCES));
     }
 
     private static String generate() {

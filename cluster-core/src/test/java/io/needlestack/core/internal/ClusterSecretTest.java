@@ -76,4 +76,41 @@ class ClusterSecretTest {
             assertEquals(1, distinct.size(), "round " + round);
         }
     }
+
+    @Test
+    void theVerifiersWindowAndReplayMemoryComeFromTheConfiguration() throws Exception {
+        System.setProperty(ClusterSecret.MAX_NONCES_PROPERTY, "2");
+        System.setProperty(ClusterSecret.SKEW_PROPERTY, "5");
+        try {
+            InternalAuth auth = ClusterSecret.auth(data);
+            for (int i = 0; i < 2; i++) {
+                java.util.Map<String, String> h = auth.sign("GET", "/" + i);
+                auth.verify("GET", "/" + i, h.get(InternalAuth.DATE_HEADER), h.get(InternalAuth.NONCE_HEADER),
+                        h.get(InternalAuth.SIGNATURE_HEADER));
+            }
+            java.util.Map<String, String> third = auth.sign("GET", "/2");
+            assertEquals(InternalAuthException.Reason.OVERLOADED, assertThrows(InternalAuthException.class,
+                    () -> auth.verify("GET", "/2", third.get(InternalAuth.DATE_HEADER),
+                            third.get(InternalAuth.NONCE_HEADER), third.get(InternalAuth.SIGNATURE_HEADER))).reason());
+            // Signed 10 s ago by a node with the same secret: outside the 5 s window.
+            InternalAuth late = new InternalAuth(ClusterSecret.load(data),
+                    java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(-10)),
+                    InternalAuth.DEFAULT_SKEW, 10);
+            java.util.Map<String, String> old = late.sign("GET", "/3");
+            assertEquals(InternalAuthException.Reason.SKEW, assertThrows(InternalAuthException.class,
+                    () -> auth.verify("GET", "/3", old.get(InternalAuth.DATE_HEADER), old.get(InternalAuth.NONCE_HEADER),
+                            old.get(InternalAuth.SIGNATURE_HEADER))).reason());
+        } finally {
+            System.clearProperty(ClusterSecret.MAX_NONCES_PROPERTY);
+            System.clearProperty(ClusterSecret.SKEW_PROPERTY);
+        }
+        // Without settings: the defaults.
+        InternalAuth defaults = ClusterSecret.auth(data);
+        InternalAuth tenSecondsLate = new InternalAuth(ClusterSecret.load(data),
+                java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(-10)),
+                InternalAuth.DEFAULT_SKEW, 10);
+        java.util.Map<String, String> h = tenSecondsLate.sign("GET", "/4");
+        defaults.verify("GET", "/4", h.get(InternalAuth.DATE_HEADER), h.get(InternalAuth.NONCE_HEADER),
+                h.get(InternalAuth.SIGNATURE_HEADER));
+    }
 }

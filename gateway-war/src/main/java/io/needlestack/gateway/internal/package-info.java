@@ -15,7 +15,7 @@
  * Every request carries the headers of {@link io.needlestack.core.internal.InternalAuth}: an
  * HMAC-SHA256 with the cluster secret ({@code <data>/cluster.secret}) over method, raw path and
  * query, date and nonce. A missing, wrong, stale or replayed signature gets 403 before the
- * resource runs (no body is read, no store call is made). Because headers are not signed, every
+ * request is served (no body is read, no store call is made). Because headers are not signed, every
  * input that changes what a request does lives in the signed query string; the only unsigned
  * input is the PUT body, whose MD5 the client checks against the MD5 the store computed.
  *
@@ -43,6 +43,9 @@
  *      account change, drops those access keys or bucket names from this gateway's near cache
  *      ({@code io.needlestack.gateway.manager.AccountInvalidationResource})
  * </pre>
+ * The needle requests are answered at the servlet level
+ * ({@code InternalNeedleEndpoint}, behind the filter), not by
+ * JAX-RS; a wrong method gets 405, an unknown path 404.
  * Failures answer a JSON body {@code {"code","message","retryable"}}: the store's own failures
  * keep their type name as code ({@code StoreFullException} is 507, {@code StoreUnavailableException}
  * 503, {@code CorruptNeedleException} 500, {@code DataLengthException} 400), and

@@ -41,7 +41,12 @@ public class InternalAuthFilter implements ContainerRequestFilter {
                     request.getHeaderString(InternalAuth.SIGNATURE_HEADER));
         } catch (InternalAuthException e) {
             LOG.info(() -> "internal request refused: " + request.getMethod() + " " + target + ": " + e.getMessage());
-            request.abortWith(ErrorMapper.error(403, "AccessDenied", "internal request not authenticated"));
+            if (e.reason() == InternalAuthException.Reason.OVERLOADED) {
+                // Correctly signed; the replay memory is full. Load, not a failed authentication.
+                request.abortWith(ErrorMapper.error(503, "SlowDown", "replay memory full, try again"));
+            } else {
+                request.abortWith(ErrorMapper.error(403, "AccessDenied", "internal request not authenticated"));
+            }
         }
     }
 }
