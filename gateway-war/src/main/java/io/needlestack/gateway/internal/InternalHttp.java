@@ -121,6 +121,9 @@ public final class InternalHttp implements AutoCloseable {
                 throw new IOException("no answer within " + deadline.toMillis() + " ms (" + e + ")", e);
             }
             throw e;
+        } catch (RuntimeException e) {
+            cancel.cancel(false);
+            throw e;
         }
         if (!cancel.cancel(false) && request.isCancelled()) {
             // The deadline passed just as the headers came: the connection is being closed under us.

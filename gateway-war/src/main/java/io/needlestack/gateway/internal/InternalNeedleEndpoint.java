@@ -88,10 +88,8 @@ final class InternalNeedleEndpoint {
     private Reply put(HttpServletRequest request) {
         Map<String, String> q = query(request);
         return answer(() -> {
+            require(q, "w");
             String w = q.get("w");
-            if (w == null) {
-                throw new IllegalArgumentException("w is required");
-            }
             long length = request.getContentLengthLong();
             if (length < 0) {
                 return error(411, "LengthRequired", "Content-Length is required", false);
@@ -122,9 +120,7 @@ final class InternalNeedleEndpoint {
 
     private Reply data(Map<String, String> q) {
         return answer(() -> {
-            if (q.get("version") == null) {
-                throw new IllegalArgumentException("version is required");
-            }
+            require(q, "version");
             Optional<NeedleRecord> found = find(q);
             if (found.isEmpty()) {
                 return absent();
@@ -143,11 +139,9 @@ final class InternalNeedleEndpoint {
 
     private Reply list(Map<String, String> q) {
         return answer(() -> {
+            require(q, "kind", "bucket");
             String kind = q.get("kind");
             String bucket = q.get("bucket");
-            if (kind == null || bucket == null) {
-                throw new IllegalArgumentException("kind and bucket are required");
-            }
             int limit = q.get("limit") == null ? 1000 : Integer.parseInt(q.get("limit"));
             if (limit < 0 || limit > MAX_LIST) {
                 throw new IllegalArgumentException("limit must be 0.." + MAX_LIST);
@@ -172,11 +166,9 @@ final class InternalNeedleEndpoint {
      */
     private Reply purge(Map<String, String> q) {
         return answer(() -> {
+            require(q, "hlc", "version");
             String hlc = q.get("hlc");
             String version = q.get("version");
-            if (hlc == null || version == null) {
-                throw new IllegalArgumentException("hlc and version are required");
-            }
             boolean gone = purger.get().purgeHere(InternalProtocol.key(q.get("kind"), q.get("bucket"), q.get("name")),
                     Long.parseLong(hlc), InternalProtocol.decode(version));
             return json(200, "{\"gone\":" + gone + "}");
@@ -187,6 +179,16 @@ final class InternalNeedleEndpoint {
         NeedleKey key = InternalProtocol.key(q.get("kind"), q.get("bucket"), q.get("name"));
         String version = q.get("version");
         return version == null ? storage.head(key) : storage.head(key, InternalProtocol.decode(version));
+    }
+
+    /** @throws IllegalArgumentException naming them all when any of {@code names} is missing (a 400) */
+    private static void require(Map<String, String> q, String... names) {
+        for (String name : names) {
+            if (!q.containsKey(name)) {
+                throw new IllegalArgumentException(String.join(" and ", names)
+                        + (names.length == 1 ? " is required" : " are required"));
+            }
+        }
     }
 
     /**
