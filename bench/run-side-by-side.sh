@@ -22,7 +22,8 @@
 #   --wrk            wrk on a presigned 4 KiB GET on both servers, and on nginx serving the same
 #                    file (the ceiling), when nginx exists
 #   --rss64          node RSS during 64 concurrent 64 MiB PUTs then GETs (goal: < 1 GiB)
-#   --startup        start-up of the node against a bare Payara Micro with a one-resource WAR
+#   --startup        start-up of the node against a bare Payara Micro with a one-resource WAR,
+#                    as shipped and with its own CDS archive (like the node's start-up archive)
 #   --cluster        4 KiB PUT on a local three-node cluster (N=3, W=2) against the single node
 #   --install-tools  apt-get install wrk and nginx-light when missing (needs root)
 #   --wrk-duration D [10s] --rss64-duration D [10s] --cluster-duration D [--duration]
@@ -360,6 +361,30 @@ if (( DO_STARTUP )); then
   BARE_RSS=$(rss_kib "$BARE_PID")
   kill "$BARE_PID" 2>/dev/null; wait "$BARE_PID" 2>/dev/null || true
 
+  # The same bare Payara Micro given what the node has (bin/needlestack warmup): Payara's flat
+  # class-path runtime (--outputlauncher) and a CDS archive of a --warmup boot. Like for like.
+  BARE_FLAGS=(--name hello --port "$P" --nohostaware --interfaces 127.0.0.1 --startport $((P + 1000))
+    --clustername bench-hello --clustermode "tcpip:127.0.0.1:$((P + 1000))" --disablephonehome
+    --deploy "$WORK/hello.war:/hello")
+  rm -rf "$HELLO/root" "$HELLO/hello.jsa"
+  "$JAVA" -jar "$MICRO_JAR" --rootdir "$HELLO/root" --outputlauncher > "$OUT/payara-bare-cds.log" 2>&1
+  "$JAVA" -Xmx"$XMX" -XX:+UseSerialGC -Djava.io.tmpdir="$HELLO/tmp" -Dhazelcast.socket.bind.any=false \
+    -XX:ArchiveClassesAtExit="$HELLO/hello.jsa" -jar "$HELLO/root/launch-micro.jar" "${BARE_FLAGS[@]}" --warmup \
+    >> "$OUT/payara-bare-cds.log" 2>&1 || true
+  BARE_CDS_MS=-1
+  if [[ -s $HELLO/hello.jsa ]]; then
+    sync
+    t0=$(now_ms)
+    "$JAVA" -Xmx"$XMX" -XX:+UseSerialGC -Djava.io.tmpdir="$HELLO/tmp" -Dhazelcast.socket.bind.any=false \
+      -XX:SharedArchiveFile="$HELLO/hello.jsa" -jar "$HELLO/root/launch-micro.jar" "${BARE_FLAGS[@]}" \
+      >> "$OUT/payara-bare-cds.log" 2>&1 &
+    BARE_PID=$!
+    PIDS+=("$BARE_PID")
+    BARE_CDS_MS=$(wait_http "http://127.0.0.1:$P/hello/ping" "$BARE_PID")
+    (( BARE_CDS_MS >= 0 )) && BARE_CDS_MS=$(( $(now_ms) - t0 ))
+    kill "$BARE_PID" 2>/dev/null; wait "$BARE_PID" 2>/dev/null || true
+  fi
+
   sync
   P=$(free_base 1)
   NODE_DATAS+=("$WORK/startup-node")
@@ -374,7 +399,8 @@ if (( DO_STARTUP )); then
   NEEDLESTACK_NO_BUILD=1 "$NEEDLESTACK" stop --data "$WORK/startup-node" --timeout 30 >/dev/null 2>&1 || true
   SUMMARY+=("start-up to first answer: needlestack node ${NODE_MS} ms (RSS $((NODE_RSS / 1024)) MiB), bare Payara Micro + one-resource WAR ${BARE_MS} ms (RSS $((BARE_RSS / 1024)) MiB)")
   SUMMARY+=("$(python3 -c 'import sys; n,b=float(sys.argv[1]),float(sys.argv[2]); print("  ratio %.2fx (goal <= 1.5 %s)" % (n/b, "OK" if 0 < n/b <= 1.5 else "SHORT") if n > 0 and b > 0 else "  start-up: a server did not come up")' "$NODE_MS" "$BARE_MS")")
-  EXTRAS+=("\"startup\": {\"needlestack_ms\": $NODE_MS, \"payara_bare_ms\": $BARE_MS, \"needlestack_rss_kib\": $NODE_RSS, \"payara_bare_rss_kib\": $BARE_RSS}")
+  SUMMARY+=("$(python3 -c 'import sys; n,b=float(sys.argv[1]),float(sys.argv[2]); print("  like for like, bare Payara Micro with its own CDS archive %d ms: ratio %.2fx" % (b, n/b) if n > 0 and b > 0 else "  bare Payara Micro with a CDS archive: did not come up")' "$NODE_MS" "$BARE_CDS_MS")")
+  EXTRAS+=("\"startup\": {\"needlestack_ms\": $NODE_MS, \"payara_bare_ms\": $BARE_MS, \"payara_bare_cds_ms\": $BARE_CDS_MS, \"needlestack_rss_kib\": $NODE_RSS, \"payara_bare_rss_kib\": $BARE_RSS, \"needlestack_cds\": $([[ -s $REPO_DIR/server-config/target/dist/startup/needlestack.jsa ]] && echo true || echo false)}")
 fi
 
 # --- a three-node cluster (N=3, W=2): 4 KiB PUT ------------------------------------------------

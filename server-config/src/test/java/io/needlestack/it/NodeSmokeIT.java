@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Set;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Starts one all-in-one node through the launcher, checks that it is ready, that Payara's own
  * /health, /metrics and /openapi no longer answer at the root (where buckets of those names
- * live), that the secrets files are private, and stops it.
+ * live), that the secrets files are private, that the JVM mapped the start-up archive of the
+ * distribution, and stops it.
  */
 class NodeSmokeIT {
 
@@ -61,6 +63,16 @@ class NodeSmokeIT {
             assertTrue(status.body().contains("\"nodes\":[{\"id\":\"n-"), status.body());
             assertTrue(status.body().contains("\"name\":\"smoke\""), status.body());
             assertTrue(status.body().contains("\"state\":\"running\""), status.body());
+
+            // The start-up archive (bin/needlestack warmup, run by the build) is in use: mapped into the
+            // node's JVM, and not refused by it (the JVM logs a [cds] warning and goes on without).
+            if (!Boolean.getBoolean("needlestack.it.warmup.skip")) {
+                Path archive = NodeProcess.dist().resolve("startup/needlestack.jsa");
+                assertTrue(Files.isRegularFile(archive), "the build made no start-up archive: " + archive);
+                String maps = Files.readString(Path.of("/proc", Long.toString(node.pid()), "maps"));
+                assertTrue(maps.contains(archive.toRealPath().toString()), "the node did not map " + archive);
+                assertFalse(Files.readString(node.log()).contains("[cds"), "the JVM refused the archive: see " + node.log());
+            }
 
             // Moved, not merely switched off: the services answer (403, disabled) at their new paths.
             assertEquals(403, get(node.endpoint().resolve("/_payara_metrics")).statusCode());
