@@ -347,13 +347,13 @@ if (( DO_STARTUP )); then
   # fsyncs (new containers, the index, H2) would wait behind them (25 s instead of 10 once).
   sync
   P=$(free_base 1)
-  t0=$(now_ms)
   # The same JVM and Payara flags as bin/needlestack gives a node, minus the Needlestack parts.
-  "$JAVA" -Xmx"$XMX" -XX:+UseSerialGC -Djava.io.tmpdir="$HELLO/tmp" -Dhazelcast.socket.bind.any=false \
-    -jar "$MICRO_JAR" --name hello --rootdir "$HELLO/payara" --port "$P" --nohostaware \
-    --interfaces 127.0.0.1 --startport $((P + 1000)) --clustername bench-hello \
-    --clustermode "tcpip:127.0.0.1:$((P + 1000))" --disablephonehome \
-    --deploy "$WORK/hello.war:/hello" > "$OUT/payara-bare.log" 2>&1 &
+  BARE_JVM=("$JAVA" -Xmx"$XMX" -XX:+UseSerialGC -Djava.io.tmpdir="$HELLO/tmp" -Dhazelcast.socket.bind.any=false)
+  BARE_FLAGS=(--name hello --port "$P" --nohostaware --interfaces 127.0.0.1 --startport $((P + 1000))
+    --clustername bench-hello --clustermode "tcpip:127.0.0.1:$((P + 1000))" --disablephonehome
+    --deploy "$WORK/hello.war:/hello")
+  t0=$(now_ms)
+  "${BARE_JVM[@]}" -jar "$MICRO_JAR" --rootdir "$HELLO/payara" "${BARE_FLAGS[@]}" > "$OUT/payara-bare.log" 2>&1 &
   BARE_PID=$!
   PIDS+=("$BARE_PID")
   BARE_MS=$(wait_http "http://127.0.0.1:$P/hello/ping" "$BARE_PID")
@@ -363,20 +363,15 @@ if (( DO_STARTUP )); then
 
   # The same bare Payara Micro given what the node has (bin/needlestack warmup): Payara's flat
   # class-path runtime (--outputlauncher) and a CDS archive of a --warmup boot. Like for like.
-  BARE_FLAGS=(--name hello --port "$P" --nohostaware --interfaces 127.0.0.1 --startport $((P + 1000))
-    --clustername bench-hello --clustermode "tcpip:127.0.0.1:$((P + 1000))" --disablephonehome
-    --deploy "$WORK/hello.war:/hello")
   rm -rf "$HELLO/root" "$HELLO/hello.jsa"
   "$JAVA" -jar "$MICRO_JAR" --rootdir "$HELLO/root" --outputlauncher > "$OUT/payara-bare-cds.log" 2>&1
-  "$JAVA" -Xmx"$XMX" -XX:+UseSerialGC -Djava.io.tmpdir="$HELLO/tmp" -Dhazelcast.socket.bind.any=false \
-    -XX:ArchiveClassesAtExit="$HELLO/hello.jsa" -jar "$HELLO/root/launch-micro.jar" "${BARE_FLAGS[@]}" --warmup \
+  "${BARE_JVM[@]}" -XX:ArchiveClassesAtExit="$HELLO/hello.jsa" -jar "$HELLO/root/launch-micro.jar" "${BARE_FLAGS[@]}" --warmup \
     >> "$OUT/payara-bare-cds.log" 2>&1 || true
   BARE_CDS_MS=-1
   if [[ -s $HELLO/hello.jsa ]]; then
     sync
     t0=$(now_ms)
-    "$JAVA" -Xmx"$XMX" -XX:+UseSerialGC -Djava.io.tmpdir="$HELLO/tmp" -Dhazelcast.socket.bind.any=false \
-      -XX:SharedArchiveFile="$HELLO/hello.jsa" -jar "$HELLO/root/launch-micro.jar" "${BARE_FLAGS[@]}" \
+    "${BARE_JVM[@]}" -XX:SharedArchiveFile="$HELLO/hello.jsa" -jar "$HELLO/root/launch-micro.jar" "${BARE_FLAGS[@]}" \
       >> "$OUT/payara-bare-cds.log" 2>&1 &
     BARE_PID=$!
     PIDS+=("$BARE_PID")
