@@ -25,8 +25,12 @@
 #   --startup        start-up of the node against a bare Payara Micro with a one-resource WAR,
 #                    as shipped and with its own CDS archive (like the node's start-up archive)
 #   --cluster        4 KiB PUT on a local three-node cluster (N=3, W=2) against the single node
+#   --million        a million objects stored in the node (1 KiB PUTs, then GET and LIST over them,
+#                    then a restart and 4 KiB PUT, GET and LIST): RSS throughout (goal: < 1 GiB).
+#                    Not part of --extras: at about 1,000 PUTs/s it takes 20 minutes or more
 #   --install-tools  apt-get install wrk and nginx-light when missing (needs root)
 #   --wrk-duration D [10s] --rss64-duration D [10s] --cluster-duration D [--duration]
+#   --million-objects N [1000000] --million-duration D [30s] (GET, LIST and the runs after the restart)
 #   --cluster-prewarm D [120s] untimed 4 KiB PUTs on the cluster before its timed run: three fresh
 #                    JVMs share the two cores, and their JIT compilers only settle after about
 #                    three minutes of load (0: the single node's --prewarm instead)
@@ -41,7 +45,8 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 THREADS=8 DURATION=10s WARMUP=5s ROUNDS=2 SIZES=4KiB,64KiB,1MiB,64MiB PHASES=put,get,mixed,list,delete
 OUT="" WORK="" XMX=384m PEER_XMX=512m JFR=0 PREWARM=10s
-DO_WRK=0 DO_RSS64=0 DO_STARTUP=0 DO_CLUSTER=0 INSTALL=0
+DO_WRK=0 DO_RSS64=0 DO_STARTUP=0 DO_CLUSTER=0 DO_MILLION=0 INSTALL=0
+MILLION_OBJECTS=1000000 MILLION_DURATION=30s
 WRK_DURATION=10s RSS64_DURATION=10s CLUSTER_DURATION="" CLUSTER_PREWARM=120s
 
 die() { echo "side-by-side: $*" >&2; exit 1; }
@@ -65,6 +70,9 @@ while (( $# )); do
     --startup) DO_STARTUP=1; shift ;;
     --cluster) DO_CLUSTER=1; shift ;;
     --extras) DO_WRK=1 DO_RSS64=1 DO_STARTUP=1 DO_CLUSTER=1; shift ;;
+    --million) DO_MILLION=1; shift ;;
+    --million-objects) MILLION_OBJECTS=$2; shift 2 ;;
+    --million-duration) MILLION_DURATION=$2; shift 2 ;;
     --install-tools) INSTALL=1; shift ;;
     --wrk-duration) WRK_DURATION=$2; shift 2 ;;
     --rss64-duration) RSS64_DURATION=$2; shift 2 ;;
@@ -430,6 +438,46 @@ if (( DO_CLUSTER )); then
   fi
   NEEDLESTACK_NO_BUILD=1 "$NEEDLESTACK" cluster down --data "$CLUSTER_DATA" --timeout 30 >/dev/null 2>&1 || true
   CLUSTER_DATA=""
+fi
+
+# --- a million objects stored: RSS while writing, reading and listing them, and after a restart --
+
+if (( DO_MILLION )); then
+  say "a million objects: $MILLION_OBJECTS PUTs of 1 KiB into a fresh node, then GET and LIST over them ($MILLION_DURATION each); RSS sampled"
+  M_PORT=$(free_base 1)
+  start_node "$WORK/million-node" "$M_PORT" million
+  bench run --target "needlestack=http://127.0.0.1:$M_PORT@$NODE_PID" --threads "$THREADS" \
+    --sizes 1KiB --phases put,get,list --objects "$MILLION_OBJECTS" --duration "$MILLION_DURATION" \
+    --warmup 0 --keep --json "$OUT/million.json" 2> "$OUT/million.progress.txt" > "$OUT/million.txt" \
+    || say "the million run failed (see $OUT/million.txt)"
+  M_RSS=$(json_get "$OUT/million.json" 'max((r["max_rss_bytes"] or 0) for r in j["results"]) // 1048576' 2>/dev/null || echo 0)
+  M_ERR=$(json_get "$OUT/million.json" 'sum(r["errors"] for r in j["results"])' 2>/dev/null || echo "?")
+  M_PUTS=$(json_get "$OUT/million.json" 'sum(r["ops"] for r in j["results"] if r["phase"] == "put")' 2>/dev/null || echo 0)
+  M_RATE=$(json_get "$OUT/million.json" 'round(sum(r["ops_per_s"] for r in j["results"] if r["phase"] == "put"))' 2>/dev/null || echo 0)
+  # The restart reopens the index with every object in it (and shows what a node holding them
+  # needs when it has just started, before any load).
+  say "restarting the node that holds them"
+  NEEDLESTACK_NO_BUILD=1 "$NEEDLESTACK" stop --data "$WORK/million-node" --timeout 60 >/dev/null 2>&1 || say "the node did not stop cleanly"
+  # What the run wrote may still be in the page cache; a node's first fsyncs would wait for it
+  # (a restart straight after an earlier run took 84 s). Flushed first, timed on its own.
+  t0=$(now_ms)
+  sync
+  M_SYNC_MS=$(( $(now_ms) - t0 ))
+  t0=$(now_ms)
+  start_node "$WORK/million-node" "$M_PORT" million
+  M_START_MS=$(( $(now_ms) - t0 ))
+  M_RSS_IDLE=$(( $(rss_kib "$NODE_PID") / 1024 ))
+  bench run --target "needlestack=http://127.0.0.1:$M_PORT@$NODE_PID" --threads "$THREADS" \
+    --sizes 4KiB --phases put,get,list --duration "$MILLION_DURATION" --warmup 0 \
+    --json "$OUT/million-restarted.json" 2> "$OUT/million-restarted.progress.txt" > "$OUT/million-restarted.txt" \
+    || say "the run after the restart failed (see $OUT/million-restarted.txt)"
+  NEEDLESTACK_NO_BUILD=1 "$NEEDLESTACK" stop --data "$WORK/million-node" --timeout 60 >/dev/null 2>&1 || true
+  cp "$WORK/million-node/node.log" "$OUT/million-node.log" 2>/dev/null || true
+  M_RSS2=$(json_get "$OUT/million-restarted.json" 'max((r["max_rss_bytes"] or 0) for r in j["results"]) // 1048576' 2>/dev/null || echo 0)
+  M_ERR2=$(json_get "$OUT/million-restarted.json" 'sum(r["errors"] for r in j["results"])' 2>/dev/null || echo "?")
+  M_OK=$([[ $M_PUTS -ge $MILLION_OBJECTS && $M_RSS -gt 0 && $M_RSS -lt 1024 && $M_RSS2 -gt 0 && $M_RSS2 -lt 1024 && $M_ERR == 0 && $M_ERR2 == 0 ]] && echo OK || echo SHORT)
+  SUMMARY+=("$M_PUTS objects stored (1 KiB PUTs, $M_RATE/s): RSS max $M_RSS MiB while writing, reading and listing them; flushed to disk in $M_SYNC_MS ms, restarted in $M_START_MS ms, RSS $M_RSS_IDLE MiB idle, max $M_RSS2 MiB under 4 KiB PUT, GET and LIST; errors $M_ERR and $M_ERR2 (goal < 1024 MiB: $M_OK)")
+  EXTRAS+=("\"million\": {\"objects\": $M_PUTS, \"put_ops_per_s\": $M_RATE, \"max_rss_mib\": $M_RSS, \"errors\": \"$M_ERR\", \"sync_ms\": $M_SYNC_MS, \"restart_ms\": $M_START_MS, \"restarted_idle_rss_mib\": $M_RSS_IDLE, \"restarted_max_rss_mib\": $M_RSS2, \"restarted_errors\": \"$M_ERR2\"}")
 fi
 
 # --- summary -------------------------------------------------------------------------------------

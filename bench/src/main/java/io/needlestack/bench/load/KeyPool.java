@@ -1,5 +1,6 @@
 package io.needlestack.bench.load;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,6 +15,7 @@ final class KeyPool {
   private final String prefix;
   private final AtomicLong sequence = new AtomicLong();
   private final List<String> written = new ArrayList<>();
+  private final ArrayDeque<String> retries = new ArrayDeque<>();
 
   KeyPool(String prefix) {
     this.prefix = prefix;
@@ -26,6 +28,22 @@ final class KeyPool {
   /** A name never handed out before in this pool. */
   String newKey() {
     return prefix + String.format("%010d", sequence.incrementAndGet());
+  }
+
+  /**
+   * For a PUT phase that writes exactly {@code limit} objects: a key whose PUT failed (to be
+   * tried again), else a new name while fewer than {@code limit} were handed out, else null.
+   */
+  synchronized String newKeyUpTo(long limit) {
+    if (!retries.isEmpty()) {
+      return retries.poll();
+    }
+    return sequence.get() < limit ? newKey() : null;
+  }
+
+  /** A key whose PUT failed, handed out again by {@link #newKeyUpTo}. */
+  synchronized void retry(String key) {
+    retries.add(key);
   }
 
   synchronized void written(String key) {

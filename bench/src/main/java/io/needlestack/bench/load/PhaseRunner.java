@@ -23,6 +23,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  */
 final class PhaseRunner {
 
+  /** Failures after which a thread leaves a counted PUT phase (see {@code --objects}). */
+  private static final int MAX_COUNTED_PUT_ERRORS = 1_000;
+
   private final ExecutorService workers;
   private final int threads;
   private final byte[] payload;
@@ -33,15 +36,21 @@ final class PhaseRunner {
     this.payload = payload;
   }
 
+  /**
+   * Runs {@code phase} for {@code durationNanos}, or, when {@code objects} is above zero and the
+   * phase is PUT, until that many objects are written.
+   */
   PhaseStats run(S3Client s3, String bucket, Phase phase, int size, KeyPool keys,
-      long durationNanos, long rssPid) {
+      long durationNanos, long objects, long rssPid) {
     PhaseStats total = new PhaseStats();
     List<Future<PhaseStats>> futures = new ArrayList<>(threads);
     try (RssSampler rss = new RssSampler(rssPid)) {
       long start = System.nanoTime();
-      long deadline = start + durationNanos;
+      long limit = phase == Phase.PUT ? objects : 0;
+      // A counted PUT phase ends when its keys run out, not at a deadline.
+      long deadline = limit > 0 ? Long.MAX_VALUE : start + durationNanos;
       for (int t = 0; t < threads; t++) {
-        futures.add(workers.submit(() -> work(s3, bucket, phase, size, keys, deadline)));
+        futures.add(workers.submit(() -> work(s3, bucket, phase, size, keys, deadline, limit)));
       }
       for (Future<PhaseStats> f : futures) {
         try {
@@ -63,7 +72,7 @@ final class PhaseRunner {
   }
 
   private PhaseStats work(S3Client s3, String bucket, Phase phase, int size, KeyPool keys,
-      long deadline) {
+      long deadline, long limit) {
     PhaseStats stats = new PhaseStats();
     byte[] sink = new byte[64 << 10];
     while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
@@ -72,7 +81,7 @@ final class PhaseRunner {
         op = ThreadLocalRandom.current().nextInt(100) < 80 ? Phase.GET : Phase.PUT;
       }
       String key = switch (op) {
-        case PUT -> keys.newKey();
+        case PUT -> limit > 0 ? keys.newKeyUpTo(limit) : keys.newKey();
         case GET -> keys.random();
         case DELETE -> keys.take();
         default -> keys.prefix();
@@ -103,6 +112,12 @@ final class PhaseRunner {
         stats.recordError(op.label() + " " + key + ": " + e);
         if (op == Phase.DELETE) {
           keys.written(key);
+        } else if (op == Phase.PUT && limit > 0) {
+          keys.retry(key);
+          if (stats.errors() > MAX_COUNTED_PUT_ERRORS) {
+            // A counted phase has no deadline: a server that keeps failing must still end it.
+            break;
+          }
         }
         pause();
       }

@@ -87,7 +87,7 @@ public final class Workload implements AutoCloseable {
               + Quantities.formatSize(size) + "/r" + round + "/");
           for (Phase phase : options.phases()) {
             PhaseStats stats = runner.run(s3, options.bucket(), phase, (int) size, keys,
-                options.duration().toNanos(), target.rssPid());
+                options.duration().toNanos(), options.objects(), target.rssPid());
             results.merge(new ResultKey(target.label(), phase, size), stats);
             progress.println(progressLine(target, size, round, phase, stats.summary()));
           }
@@ -104,8 +104,8 @@ public final class Workload implements AutoCloseable {
     KeyPool keys = new KeyPool("bench/" + runId + "/" + target.label() + "/warmup/"
         + Quantities.formatSize(size) + "/");
     long half = options.warmup().toNanos() / 2;
-    runner.run(s3, options.bucket(), Phase.PUT, size, keys, half, 0);
-    runner.run(s3, options.bucket(), Phase.GET, size, keys, half, 0);
+    runner.run(s3, options.bucket(), Phase.PUT, size, keys, half, 0, 0);
+    runner.run(s3, options.bucket(), Phase.GET, size, keys, half, 0, 0);
     cleanUp(s3, keys);
   }
 

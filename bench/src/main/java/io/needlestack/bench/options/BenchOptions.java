@@ -31,11 +31,13 @@ import java.util.TreeSet;
  * @param keep leave the objects in place after the run
  * @param key object key for {@code presign}
  * @param expires lifetime of a presigned URL
+ * @param objects when above zero, each PUT phase writes exactly this many objects (failed PUTs are
+ *     retried) instead of running for {@code duration}; the other phases stay timed
  */
 public record BenchOptions(String command, List<Target> targets, String accessKey,
     String secretKey, String region, String bucket, int threads, List<Long> sizes, Set<Phase> phases,
     Duration duration, Duration warmup, int rounds, boolean pathStyle, boolean checksum,
-    String jsonPath, boolean keep, String key, Duration expires) {
+    String jsonPath, boolean keep, String key, Duration expires, long objects) {
 
   /** The option summary printed by {@code --help} and after an invalid option. */
   public static final String USAGE = """
@@ -54,6 +56,8 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
         --checksum                SDK request checksums (CRC32 trailer; off: only when required)
         --json FILE               write the results as JSON
         --keep                    leave the objects in place
+        --objects N               each PUT phase writes exactly N objects, however long it takes
+                                  (the other phases stay timed); e.g. a million objects stored
       presign: --key KEY --sizes 4KiB --expires 1h  uploads one object, prints a GET URL
       """;
 
@@ -90,6 +94,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
     boolean keep = false;
     String key = "bench/presigned-object";
     Duration expires = Duration.ofHours(1);
+    long objects = 0;
     for (int i = 0; i < a.size(); i++) {
       String opt = a.get(i);
       switch (opt) {
@@ -123,6 +128,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
             case "--json" -> json = v;
             case "--key" -> key = v;
             case "--expires" -> expires = Quantities.parseDuration(v);
+            case "--objects" -> objects = positiveInt(opt, v);
             default -> throw new InvalidOptionException("unknown option " + opt);
           }
         }
@@ -152,7 +158,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
     }
     return new BenchOptions(command, List.copyOf(targets), accessKey, secretKey, region, bucket,
         threads, sizes, phases, duration, warmup, rounds, pathStyle, checksum, json, keep, key,
-        expires);
+        expires, objects);
   }
 
   private static int positiveInt(String opt, String v) {

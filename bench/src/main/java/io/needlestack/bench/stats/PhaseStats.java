@@ -60,6 +60,11 @@ public final class PhaseStats {
   }
 
   /** Successful operations. */
+  /** Failed operations so far. */
+  public long errors() {
+    return errors;
+  }
+
   public long ops() {
     return ops;
   }

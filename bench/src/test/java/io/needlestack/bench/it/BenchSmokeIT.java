@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A short run of needlestack-bench against s3proxy 4.1.0 (filesystem-nio2, SigV4) in its own
@@ -126,10 +131,7 @@ class BenchSmokeIT {
     assertTrue(table.contains("PUT 4KiB ops/s") && table.contains(">= 2.0"), table);
 
     // The JSON: the same measurements with consistent figures.
-    JsonObject doc;
-    try (JsonReader r = Json.createReader(new StringReader(Files.readString(json)))) {
-      doc = r.readObject();
-    }
+    JsonObject doc = readJson(json);
     assertEquals(2, doc.getJsonArray("targets").size());
     assertEquals(2 * 2 * 5, doc.getJsonArray("results").size());
     for (JsonObject r : doc.getJsonArray("results").getValuesAs(JsonObject.class)) {
@@ -157,6 +159,43 @@ class BenchSmokeIT {
     }
     assertTrue(doc.getJsonArray("ratios").getValuesAs(JsonObject.class).stream()
         .anyMatch(r -> r.getString("metric").equals("GET 64KiB p99 ms")), doc.toString());
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void aCountedPutPhaseStoresExactlyThatManyObjects() throws IOException {
+    String endpoint = "http://127.0.0.1:" + port;
+    Path json = work.resolve("counted.json");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // --duration is far shorter than 57 PUTs take on two threads: the count, not the clock,
+    // ends the PUT phase; the LIST phase after it stays timed.
+    int status = BenchMain.run(new String[] {"run", "--target", "counted=" + endpoint,
+        "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY, "--bucket", "counted-bench",
+        "--threads", "2", "--sizes", "1KiB", "--phases", "put,list", "--objects", "57",
+        "--duration", "50ms", "--warmup", "0", "--keep", "--json", json.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertEquals(0, status, out.toString(StandardCharsets.UTF_8));
+    JsonObject doc = readJson(json);
+    JsonObject put = doc.getJsonArray("results").getValuesAs(JsonObject.class).stream()
+        .filter(r -> r.getString("phase").equals("put")).findFirst().orElseThrow();
+    assertEquals(57, put.getJsonNumber("ops").longValue(), put.toString());
+    assertEquals(0, put.getJsonNumber("errors").longValue(), put.toString());
+    try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(endpoint))
+        .region(Region.US_EAST_1).forcePathStyle(true)
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .build()) {
+      int stored = s3.listObjectsV2Paginator(b -> b.bucket("counted-bench")).contents().stream()
+          .mapToInt(o -> 1).sum();
+      assertEquals(57, stored, "--keep leaves exactly the counted objects in the bucket");
+    }
+  }
+
+  private static JsonObject readJson(Path file) throws IOException {
+    try (JsonReader r = Json.createReader(new StringReader(Files.readString(file)))) {
+      return r.readObject();
+    }
   }
 
   private static boolean answersHttp() {

@@ -32,6 +32,7 @@ class BenchOptionsTest {
     assertTrue(o.pathStyle());
     assertFalse(o.checksum(), "checksums only when required: the peer may not handle them");
     assertEquals("127.0.0.1:8080", o.targets().get(0).label());
+    assertEquals(0, o.objects(), "PUT phases are timed unless --objects is given");
   }
 
   @Test
@@ -40,7 +41,7 @@ class BenchOptionsTest {
         "--target", "needlestack=http://127.0.0.1:8080@4242", "--target", "s3proxy=http://localhost:9000",
         "--region", "eu-west-1", "--bucket", "b1", "--threads", "3", "--sizes", "1MiB,4k",
         "--phases", "get,put", "--duration", "1500ms", "--warmup", "0", "--rounds", "2",
-        "--virtual-host", "--checksum", "--json", "out/r.json", "--keep"},
+        "--virtual-host", "--checksum", "--json", "out/r.json", "--keep", "--objects", "2500"},
         Map.of("AWS_ACCESS_KEY_ID", "AK", "AWS_SECRET_ACCESS_KEY", "SK"));
     assertEquals(2, o.targets().size());
     assertEquals(new Target("needlestack", URI.create("http://127.0.0.1:8080"), 4242),
@@ -60,6 +61,7 @@ class BenchOptionsTest {
     assertTrue(o.checksum());
     assertEquals("out/r.json", o.jsonPath());
     assertTrue(o.keep());
+    assertEquals(2500, o.objects());
   }
 
   @Test
@@ -82,6 +84,7 @@ class BenchOptionsTest {
     assertMessage("no credentials", "--endpoint", "http://h:1");
     assertMessage("--threads needs a positive", "--endpoint", "http://h:1", "--threads", "0");
     assertMessage("needs a value", "--endpoint");
+    assertMessage("--objects needs a positive", "--endpoint", "http://h:1", "--objects", "-5");
     assertMessage("unknown option --nope", "--endpoint", "http://h:1", "--nope", "1");
     assertMessage("unknown phase", "--endpoint", "http://h:1", "--phases", "put,scan");
     assertMessage("not a size", "--endpoint", "http://h:1", "--sizes", "4 parsecs");
