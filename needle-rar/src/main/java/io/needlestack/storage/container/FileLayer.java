@@ -18,7 +18,10 @@ public interface FileLayer {
     /** Makes a directory's entries durable (a new or renamed file survives a power loss). */
     void syncDirectory(Path directory) throws IOException;
 
-    /** Bytes usable by this process on the file system holding {@code directory}. */
+    /**
+     * Bytes usable by this process on the file system holding {@code directory}; the system
+     * layer may answer a reading up to 10 ms old (well inside the space kept free).
+     */
     long usableSpace(Path directory) throws IOException;
 
     /** The layer over the operating system's files. */

@@ -29,8 +29,14 @@ final class Crypto {
         }
     }
 
+    /*
+     * One SHA-256 per thread for the canonical request's hash (every SigV4 request computes one):
+     * MessageDigest.getInstance walks the provider list each time. digest() resets the instance.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Crypto::sha256);
+
     static String sha256Hex(String s) {
-        return HEX.formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HEX.formatHex(SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String hex(byte[] bytes) {

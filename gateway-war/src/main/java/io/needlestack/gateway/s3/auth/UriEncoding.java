@@ -13,18 +13,34 @@ final class UriEncoding {
 
     /** SigV4 UriEncode: every byte but A-Z a-z 0-9 - _ . ~ (and '/' when asked) as %XX. */
     static String encode(String s, boolean keepSlash) {
+        if (isUnreserved(s, keepSlash)) {
+            return s; // the usual case (query names and values of SigV4 itself): no copy
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         StringBuilder out = new StringBuilder(bytes.length + 16);
         for (byte b : bytes) {
             int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/')) {
+            if (unreserved(c, keepSlash)) {
                 out.append((char) c);
             } else {
                 out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
             }
         }
         return out.toString();
+    }
+
+    private static boolean isUnreserved(String s, boolean keepSlash) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!unreserved(s.charAt(i), keepSlash)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean unreserved(int c, boolean keepSlash) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/');
     }
 
     /**

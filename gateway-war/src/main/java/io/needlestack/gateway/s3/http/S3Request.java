@@ -65,6 +65,9 @@ public final class S3Request {
     }
 
     private static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s; // nothing to decode (most names and values)
+        }
         try {
             return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

@@ -48,4 +48,15 @@ class SigningInternalsTest {
     void credentialNeverPrintsItsSecret() {
         assertFalse(new Credential("AK", "s3cr3t", "u", "n").toString().contains("s3cr3t"));
     }
+
+    @Test
+    void headerValuesFoldAsTheRegularExpressionDid() {
+        String[] values = {"", " ", "a", "  a  ", "a  b", "a\t\tb", " a \r\n b ", "a\u000Bb\fc",
+            "\u0001a b\u0001", "a\u00A0 b", "x-amz-meta:  two   spaces ", "\t\n"};
+        for (String v : values) {
+            StringBuilder out = new StringBuilder();
+            SigV4Verifier.appendFolded(out, v);
+            assertEquals(v.trim().replaceAll("\\s+", " "), out.toString(), v);
+        }
+    }
 }
