@@ -172,6 +172,12 @@ now_ms() { date +%s%3N; }
 json_get() { # $1 = JSON file, $2 = python expression over j
   python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"
 }
+json_rss_mib() { # $1 = bench JSON: the highest RSS sampled in any phase, MiB (0 when unreadable)
+  json_get "$1" 'max((r["max_rss_bytes"] or 0) for r in j["results"]) // 1048576' 2>/dev/null || echo 0
+}
+json_errors() { # $1 = bench JSON: failed operations in all phases ("?" when unreadable)
+  json_get "$1" 'sum(r["errors"] for r in j["results"])' 2>/dev/null || echo "?"
+}
 bench() { "$JAVA" -Xmx1g -jar "$BENCH_JAR" "$@"; }
 
 ACCESS_KEY=AKIABENCH$(head -c 64 /dev/urandom | LC_ALL=C tr -dc 'A-Z0-9' | head -c 11)
@@ -320,8 +326,8 @@ if (( DO_RSS64 )); then
   bench run --target "needlestack=http://127.0.0.1:$NODE_PORT@$MAIN_NODE_PID" --threads 64 \
     --sizes 64MiB --phases put,get --duration "$RSS64_DURATION" --warmup 0 \
     --json "$OUT/rss64.json" 2> "$OUT/rss64.progress.txt" > "$OUT/rss64.txt" || say "the rss64 run failed (see $OUT/rss64.txt)"
-  RSS64=$(json_get "$OUT/rss64.json" 'max((r["max_rss_bytes"] or 0) for r in j["results"]) // 1048576' 2>/dev/null || echo 0)
-  ERR64=$(json_get "$OUT/rss64.json" 'sum(r["errors"] for r in j["results"])' 2>/dev/null || echo "?")
+  RSS64=$(json_rss_mib "$OUT/rss64.json")
+  ERR64=$(json_errors "$OUT/rss64.json")
   SUMMARY+=("RSS at 64 x 64 MiB PUT+GET: max ${RSS64} MiB, errors $ERR64 (goal < 1024 MiB with every transfer done: $([[ $RSS64 -gt 0 && $RSS64 -lt 1024 && $ERR64 == 0 ]] && echo OK || echo SHORT))")
   EXTRAS+=("\"rss64\": {\"max_rss_mib\": $RSS64, \"errors\": $ERR64}")
 fi
@@ -450,8 +456,8 @@ if (( DO_MILLION )); then
     --sizes 1KiB --phases put,get,list --objects "$MILLION_OBJECTS" --duration "$MILLION_DURATION" \
     --warmup 0 --keep --json "$OUT/million.json" 2> "$OUT/million.progress.txt" > "$OUT/million.txt" \
     || say "the million run failed (see $OUT/million.txt)"
-  M_RSS=$(json_get "$OUT/million.json" 'max((r["max_rss_bytes"] or 0) for r in j["results"]) // 1048576' 2>/dev/null || echo 0)
-  M_ERR=$(json_get "$OUT/million.json" 'sum(r["errors"] for r in j["results"])' 2>/dev/null || echo "?")
+  M_RSS=$(json_rss_mib "$OUT/million.json")
+  M_ERR=$(json_errors "$OUT/million.json")
   M_PUTS=$(json_get "$OUT/million.json" 'sum(r["ops"] for r in j["results"] if r["phase"] == "put")' 2>/dev/null || echo 0)
   M_RATE=$(json_get "$OUT/million.json" 'round(sum(r["ops_per_s"] for r in j["results"] if r["phase"] == "put"))' 2>/dev/null || echo 0)
   # The restart reopens the index with every object in it (and shows what a node holding them
@@ -474,8 +480,8 @@ if (( DO_MILLION )); then
     || say "the run after the restart failed (see $OUT/million-restarted.txt)"
   NEEDLESTACK_NO_BUILD=1 "$NEEDLESTACK" stop --data "$WORK/million-node" --timeout 60 >/dev/null 2>&1 || true
   cp "$WORK/million-node/node.log" "$OUT/million-node.log" 2>/dev/null || true
-  M_RSS2=$(json_get "$OUT/million-restarted.json" 'max((r["max_rss_bytes"] or 0) for r in j["results"]) // 1048576' 2>/dev/null || echo 0)
-  M_ERR2=$(json_get "$OUT/million-restarted.json" 'sum(r["errors"] for r in j["results"])' 2>/dev/null || echo "?")
+  M_RSS2=$(json_rss_mib "$OUT/million-restarted.json")
+  M_ERR2=$(json_errors "$OUT/million-restarted.json")
   M_OK=$([[ $M_PUTS -ge $MILLION_OBJECTS && $M_RSS -gt 0 && $M_RSS -lt 1024 && $M_RSS2 -gt 0 && $M_RSS2 -lt 1024 && $M_ERR == 0 && $M_ERR2 == 0 ]] && echo OK || echo SHORT)
   SUMMARY+=("$M_PUTS objects stored (1 KiB PUTs, $M_RATE/s): RSS max $M_RSS MiB while writing, reading and listing them; flushed to disk in $M_SYNC_MS ms, restarted in $M_START_MS ms, RSS $M_RSS_IDLE MiB idle, max $M_RSS2 MiB under 4 KiB PUT, GET and LIST; errors $M_ERR and $M_ERR2 (goal < 1024 MiB: $M_OK)")
   EXTRAS+=("\"million\": {\"objects\": $M_PUTS, \"put_ops_per_s\": $M_RATE, \"max_rss_mib\": $M_RSS, \"errors\": \"$M_ERR\", \"sync_ms\": $M_SYNC_MS, \"restart_ms\": $M_START_MS, \"restarted_idle_rss_mib\": $M_RSS_IDLE, \"restarted_max_rss_mib\": $M_RSS2, \"restarted_errors\": \"$M_ERR2\"}")

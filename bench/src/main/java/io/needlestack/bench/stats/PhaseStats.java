@@ -59,12 +59,12 @@ public final class PhaseStats {
     }
   }
 
-  /** Successful operations. */
   /** Failed operations so far. */
   public long errors() {
     return errors;
   }
 
+  /** Successful operations. */
   public long ops() {
     return ops;
   }

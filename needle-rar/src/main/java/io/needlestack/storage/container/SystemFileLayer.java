@@ -31,7 +31,7 @@ final class SystemFileLayer implements FileLayer {
     /** A file store and its free space as last read; the reading is replaced whole, never torn. */
     private static final class StoreSpace {
         private final FileStore store;
-        private volatile Reading last = new Reading(0, Long.MIN_VALUE);
+        private volatile Reading last; // null until the first reading
 
         private record Reading(long usable, long readAtNanos) {
         }
@@ -43,7 +43,7 @@ final class SystemFileLayer implements FileLayer {
         long usable() throws IOException {
             Reading r = last;
             long now = System.nanoTime();
-            if (r.readAtNanos() != Long.MIN_VALUE && now - r.readAtNanos() < FREE_SPACE_REUSE_NANOS) {
+            if (r != null && now - r.readAtNanos() < FREE_SPACE_REUSE_NANOS) {
                 return r.usable();
             }
             long usable = store.getUsableSpace();
