@@ -6,6 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.needlestack.core.internal.ClusterSecret;
+import io.needlestack.gateway.internal.InternalHttp;
+import io.needlestack.gateway.internal.InternalNeedleClient;
+import io.needlestack.gateway.object.HeadPromise;
+import io.needlestack.storage.store.NeedleKey;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,11 +53,13 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The gateway object cache on a real two-node cluster (N=W=R=D=2, so each gateway reads through
- * the replicas of both nodes) started with {@code needlestack cluster up}: gateway B never serves
- * a version older than the last write acknowledged through gateway A, for small (memory), larger
- * (disk) and chunked objects, ranges included, and not under a concurrent overwrite storm either;
- * the metrics show the hits.
+ * The gateway object cache on a real three-node cluster (N=3, W=R=D=2, so each gateway reads
+ * through a quorum of the replicas) started with {@code needlestack cluster up}: gateway B never
+ * serves a version older than the last write acknowledged through gateway A, for small (memory),
+ * larger (disk) and chunked objects, ranges included, and not under a concurrent overwrite storm
+ * either, although a hot key's GETs skip the HEAD under the replicas' call-back promises; a
+ * gateway that holds promises and cannot be told of a write is waited out; the metrics show the
+ * hits.
  *
  * <p>With {@code -Dneedlestack.cache.bench=true} it also measures hot 4 KiB GETs with the cache and
  * without (B restarted with {@code needlestack.cache.enabled=false}) and prints the numbers.
@@ -59,9 +68,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObjectCacheIT {
 
-    private static final int NODES = 2;
+    private static final int NODES = 3;
     private static final String BUCKET = "cached";
     private static final boolean BENCH = Boolean.getBoolean("needlestack.cache.bench");
+    private static final InternalHttp INTERNAL_HTTP = InternalNeedleClient.httpClient(Duration.ofSeconds(3));
 
     private Path dir;
     private int port;
@@ -78,10 +88,10 @@ class ObjectCacheIT {
         }
         port = LocalCluster.freeBasePort(NODES);
         dir = NodeProcess.workDirectory().resolve("cache-" + port);
-        // Both nodes hold every key (N=2): the disk tier takes local bodies only when asked to.
+        // Every node holds every key (N=3): the disk tier takes local bodies only when asked to.
         LocalCluster.Result up = LocalCluster.runWithJavaOpts("-Dneedlestack.cache.disk.local=true", NodeProcess.script(),
                 "cluster", "up", "--nodes", Integer.toString(NODES), "--data",
-                dir.toString(), "--port", Integer.toString(port), "--consistency", "2,2,2,2", "--wait", "240");
+                dir.toString(), "--port", Integer.toString(port), "--consistency", "3,2,2,2", "--wait", "240");
         assertEquals(0, up.exit(), up.output());
         assertTrue(waitForRing(Duration.ofSeconds(90)), "the nodes never placed by a ring of 2:\n" + health(0));
         creds = LocalCluster.conf(dir.resolve("n1").resolve("root.credentials"));
@@ -110,7 +120,7 @@ class ObjectCacheIT {
         }
         if (dir != null) {
             LocalCluster.script("cluster", "down", "--data", dir.toString());
-            LocalCluster.killLeftovers(dir.resolve("n1"), dir.resolve("n2"));
+            LocalCluster.killLeftovers(dir.resolve("n1"), dir.resolve("n2"), dir.resolve("n3"));
         }
     }
 
@@ -225,6 +235,59 @@ class ObjectCacheIT {
 
     @Test
     @Order(3)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aHotKeySkipsTheHeadAndAGatewayThatCannotBeToldOfAWriteIsWaitedOut() throws Exception {
+        String key = "promised";
+        byte[] v1 = body(1, key);
+        byte[] v2 = body(2, key);
+        s3[0].putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(v1));
+        long hitsBefore = plain(metrics(2), "needlestack_cache_pointer_hits_total");
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(v1, get(2, key), "v1 through C");
+        }
+        String cMetrics = metrics(2);
+        assertTrue(plain(cMetrics, "needlestack_cache_pointer_hits_total") >= hitsBefore + 3,
+                "C kept the newest version of a hot key under promises and skipped the HEAD:\n" + cMetrics);
+
+        long failuresBefore = plain(metrics(0), "needlestack_cache_callback_failures_total")
+                + plain(metrics(1), "needlestack_cache_callback_failures_total")
+                + plain(metrics(2), "needlestack_cache_callback_failures_total");
+        // A gateway that holds promises and then stops answering: a socket that accepts connections
+        // (the kernel's backlog) and never answers. Its promises are asked for with the nodes' own
+        // internal client and secret, as a gateway's HEAD asks for them.
+        long took;
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            HeadPromise unreachable = new HeadPromise("silent-gateway", "http://127.0.0.1:" + silent.getLocalPort());
+            for (int i = 0; i < NODES; i++) {
+                assertTrue(internalClient(i).headPromised(NeedleKey.object(BUCKET, key), unreachable).promised(),
+                        "n" + (i + 1) + " promised a call-back");
+            }
+            long t0 = System.nanoTime();
+            s3[0].putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(v2));
+            took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        }
+        assertTrue(took >= 2_000 && took < 15_000, "the write was acknowledged after " + took + " ms: the replicas"
+                + " must wait out the silent gateway's promise (3 s from when they gave it), and no longer");
+        assertTrue(plain(metrics(0), "needlestack_cache_callback_failures_total")
+                + plain(metrics(1), "needlestack_cache_callback_failures_total")
+                + plain(metrics(2), "needlestack_cache_callback_failures_total") > failuresBefore,
+                "no replica counted the silent gateway's call-back as failed");
+        assertArrayEquals(v2, get(2, key), "C, which answered its call-backs, reads the new version at once");
+        System.out.printf("a write of a key a silent gateway kept was acknowledged after %d ms%n", took);
+    }
+
+    private InternalNeedleClient internalClient(int i) {
+        return new InternalNeedleClient(URI.create("http://127.0.0.1:" + (port + 2000 + i)),
+                ClusterSecret.auth(dir.resolve("n" + (i + 1))), INTERNAL_HTTP, Duration.ofSeconds(10));
+    }
+
+    private static long plain(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + " (\\d+)$").matcher(metrics);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    @Test
+    @Order(4)
     void theMetricsShowHitsAndMissesPerTier() throws Exception {
         for (int i = 0; i < 5; i++) {
             get(1, "hot");
@@ -238,7 +301,7 @@ class ObjectCacheIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void hotSmallObjectsWithAndWithoutTheCache() throws Exception {
         assumeTrue(BENCH, "measured only with -Dneedlestack.cache.bench=true");

@@ -8,7 +8,9 @@ import io.needlestack.core.quorum.ReplicaAnswer;
 import io.needlestack.core.quorum.ReplicaVersion;
 import io.needlestack.core.ring.Ring;
 import io.needlestack.core.ring.RingNode;
+import io.needlestack.gateway.object.HeadPromise;
 import io.needlestack.gateway.object.NeedleStorage;
+import io.needlestack.gateway.object.PromisedHead;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
@@ -227,22 +229,32 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
 
     @Override
     public Optional<NeedleRecord> head(NeedleKey key) {
-        return read(key, node -> nodes.apply(node).head(key));
+        return read(key, node -> PromisedHead.unpromised(nodes.apply(node).head(key))).record();
+    }
+
+    /**
+     * The newest version, asking every replica for a call-back promise: promised when the
+     * replicas that promised make every write quorum contain one of them (promises + W > N).
+     */
+    @Override
+    public PromisedHead headPromised(NeedleKey key, HeadPromise promise) {
+        return read(key, node -> nodes.apply(node).headPromised(key, promise));
     }
 
     @Override
     public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
-        return read(key, node -> nodes.apply(node).head(key, versionId));
+        return read(key, node -> PromisedHead.unpromised(nodes.apply(node).head(key, versionId))).record();
     }
 
     /** Asks every replica, waits for R answers (or all), returns the newest, repairs the stale. */
-    private Optional<NeedleRecord> read(NeedleKey key, Function<RingNode, Optional<NeedleRecord>> ask) {
+    private PromisedHead read(NeedleKey key, Function<RingNode, PromisedHead> ask) {
         List<RingNode> targets = replicas(key);
         if (targets.size() == 1) {
             return ask.apply(targets.get(0));
         }
         int needed = Math.min(levels.r(), targets.size());
         Map<String, Optional<NeedleRecord>> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger promises = new java.util.concurrent.atomic.AtomicInteger();
         CountDownLatch enough = new CountDownLatch(needed);
         CountDownLatch all = new CountDownLatch(targets.size());
         // A node whose slots stay taken (too many calls in flight to it) is a replica that does not answer.
@@ -250,7 +262,12 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             try {
                 CompletableFuture.runAsync(() -> {
                     try {
-                        answers.put(node.id(), ask.apply(node));
+                        PromisedHead answer = ask.apply(node);
+                        if (answer.promised()) {
+                            // Counted before the answer, so that every counted answer's promise is in.
+                            promises.incrementAndGet();
+                        }
+                        answers.put(node.id(), answer.record());
                         enough.countDown();
                     } catch (RuntimeException e) {
                         LOG.log(Level.FINE, "replica read from " + node.id() + " failed", e);
@@ -274,6 +291,9 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while reading " + key.name());
         }
+        // Read before the answers: a promise counted here belongs to an answer taken below or to a
+        // replica that answered late, and either way that replica will call back on its next write.
+        int promised = promises.get();
         Map<String, Optional<NeedleRecord>> got = Map.copyOf(answers);
         if (got.isEmpty()) {
             throw new StoreUnavailableException("no replica of " + key.name() + " answered");
@@ -289,8 +309,12 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         got.forEach((node, rec) -> versions.add(rec.map(r -> ReplicaAnswer.of(node, version(r)))
                 .orElseGet(() -> ReplicaAnswer.absent(node))));
         ReadResolution resolution = new ReadResolver(Math.min(needed, got.size())).resolve(versions);
+        // Kept only from a full read under levels whose reads see the last acknowledged write, and
+        // when every write quorum contains a replica that promised.
+        int w = Math.min(levels.w(), targets.size());
+        boolean covered = got.size() >= needed && needed + w > targets.size() && promised + w > targets.size();
         if (resolution.newest().isEmpty()) {
-            return Optional.empty();
+            return new PromisedHead(Optional.empty(), covered);
         }
         String source = resolution.current().get(0);
         NeedleRecord newest = got.get(source).orElseThrow();
@@ -303,7 +327,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                 repair(newest, source, stale);
             }
         }
-        return Optional.of(newest);
+        return new PromisedHead(Optional.of(newest), covered);
     }
 
     private static ReplicaVersion version(NeedleRecord r) {

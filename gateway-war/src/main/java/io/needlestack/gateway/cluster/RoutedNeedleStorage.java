@@ -9,8 +9,10 @@ import io.needlestack.gateway.cluster.rebalance.RebalancingNeedleStorage;
 import io.needlestack.gateway.cluster.rebalance.Transition;
 import io.needlestack.gateway.internal.InternalHttp;
 import io.needlestack.gateway.internal.InternalNeedleClient;
+import io.needlestack.gateway.object.HeadPromise;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.gateway.object.NeedleStorage;
+import io.needlestack.gateway.object.PromisedHead;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
@@ -255,6 +257,22 @@ public class RoutedNeedleStorage implements NeedleStorage {
     @Override
     public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
         return target().head(key, versionId);
+    }
+
+    /** Promised by this node alone without a ring; by the replicas otherwise; never during a rebalance. */
+    @Override
+    public PromisedHead headPromised(NeedleKey key, HeadPromise promise) {
+        return target().headPromised(key, promise);
+    }
+
+    /** The ring's version and checksum and the consistency levels; no ring is an epoch of its own. */
+    @Override
+    public long placementEpoch() {
+        Optional<Ring> ring = view.ring();
+        if (ring.isEmpty()) {
+            return -1;
+        }
+        return 31 * (31 * ring.get().version() + ring.get().checksum()) + view.levels().hashCode();
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.needlestack.gateway.internal;
 
 import io.needlestack.core.internal.InternalAuth;
+import io.needlestack.gateway.object.HeadPromise;
 import io.needlestack.gateway.object.NeedleStorage;
+import io.needlestack.gateway.object.PromisedHead;
 import io.needlestack.storage.store.CorruptNeedleException;
 import io.needlestack.storage.store.DataLengthException;
 import io.needlestack.storage.store.NeedleKey;
@@ -154,6 +156,29 @@ public final class InternalNeedleClient implements NeedleStorage {
     @Override
     public Optional<NeedleRecord> head(NeedleKey key) {
         return fetchRecord(InternalProtocol.RECORD, key, null).map(NeedleJson::readRecord);
+    }
+
+    /** The newest version, asking the remote node for a call-back promise (see {@code CacheCoherence}). */
+    @Override
+    public PromisedHead headPromised(NeedleKey key, HeadPromise promise) {
+        if (promise == null) {
+            return PromisedHead.unpromised(head(key));
+        }
+        Map<String, String> p = InternalProtocol.keyParams(key);
+        p.put("holder", InternalProtocol.encode(promise.holderId()));
+        p.put("callback", InternalProtocol.encode(promise.endpoint()));
+        String target = InternalProtocol.target(InternalProtocol.RECORD, p);
+        try (Answer r = send("GET", target, null, requestTimeout)) {
+            boolean promised = r.containsHeader(InternalProtocol.PROMISED_HEADER);
+            if (r.getCode() == 200) {
+                return new PromisedHead(Optional.of(NeedleJson.readRecord(bodyOf(r))), promised);
+            }
+            if (r.getCode() == 404 && r.containsHeader(InternalProtocol.ABSENT_HEADER)) {
+                bodyOf(r);
+                return new PromisedHead(Optional.empty(), promised);
+            }
+            throw failure(r);
+        }
     }
 
     /** One given version's record on the remote node. */

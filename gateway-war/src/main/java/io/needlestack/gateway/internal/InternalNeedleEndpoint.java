@@ -1,6 +1,8 @@
 package io.needlestack.gateway.internal;
 
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
+import io.needlestack.gateway.object.HeadPromise;
+import io.needlestack.gateway.object.cache.CacheCoherence;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.CorruptNeedleException;
 import io.needlestack.storage.store.DataLengthException;
@@ -47,10 +49,13 @@ final class InternalNeedleEndpoint {
 
     private final StorageService storage;
     private final Supplier<TombstonePurger> purger;
+    private final Supplier<CacheCoherence> coherence;
 
-    InternalNeedleEndpoint(StorageService storage, Supplier<TombstonePurger> purger) {
+    InternalNeedleEndpoint(StorageService storage, Supplier<TombstonePurger> purger,
+                           Supplier<CacheCoherence> coherence) {
         this.storage = storage;
         this.purger = purger;
+        this.coherence = coherence;
     }
 
     /**
@@ -75,6 +80,8 @@ final class InternalNeedleEndpoint {
             case InternalProtocol.LIST -> reply = get ? list(query(request)) : notAllowed("GET, HEAD");
             case InternalProtocol.STATS -> reply = get ? stats() : notAllowed("GET, HEAD");
             case InternalProtocol.PURGE -> reply = method.equals("POST") ? purge(query(request)) : notAllowed("POST");
+            case InternalProtocol.INVALIDATE -> reply = method.equals("POST") ? invalidate(request.getQueryString())
+                    : notAllowed("POST");
             default -> {
                 return false;
             }
@@ -104,13 +111,35 @@ final class InternalNeedleEndpoint {
             } catch (IOException e) {
                 throw new StoreUnavailableException("request body unreadable: " + e);
             }
-            PutResult result = storage.put(req.write(), body, length, req.keepOlderVersions());
+            PutResult result;
+            try {
+                result = storage.put(req.write(), body, length, req.keepOlderVersions());
+            } finally {
+                // Before the coordinator hears of the write: gateways that keep the key drop it.
+                coherence.get().written(req.write().key());
+            }
             return json(200, NeedleJson.putResult(result));
         });
     }
 
     private Reply record(Map<String, String> q) {
-        return answer(() -> find(q).map(r -> json(200, NeedleJson.record(r))).orElseGet(InternalNeedleEndpoint::absent));
+        return answer(() -> {
+            // A promise is registered before the index is read (see CacheCoherence).
+            boolean promised = q.containsKey("holder") && q.containsKey("callback") && q.get("version") == null
+                    && coherence.get().promised(InternalProtocol.key(q.get("kind"), q.get("bucket"), q.get("name")),
+                    new HeadPromise(InternalProtocol.decode(q.get("holder")), InternalProtocol.decode(q.get("callback"))));
+            Reply r = find(q).map(x -> json(200, NeedleJson.record(x))).orElseGet(InternalNeedleEndpoint::absent);
+            return promised ? r.with(InternalProtocol.PROMISED_HEADER, "true") : r;
+        });
+    }
+
+    /** A replica's call-back: this gateway drops the keys it keeps (see CacheCoherence). */
+    private Reply invalidate(String query) {
+        return answer(() -> {
+            List<NeedleKey> keys = InternalProtocol.invalidationKeys(query);
+            coherence.get().drop(keys);
+            return json(200, "{\"dropped\":" + keys.size() + "}");
+        });
     }
 
     private Reply digest(Map<String, String> q) {
@@ -216,6 +245,13 @@ final class InternalNeedleEndpoint {
     /** A status with a JSON body, or a byte stream of a known length. */
     private record Reply(int status, String contentType, Map<String, String> headers, String json,
                          InputStream data, long dataLength) {
+
+        /** The same reply with one more header. */
+        Reply with(String name, String value) {
+            Map<String, String> h = headers == null ? new HashMap<>() : new HashMap<>(headers);
+            h.put(name, value);
+            return new Reply(status, contentType, h, json, data, dataLength);
+        }
 
         void send(HttpServletResponse response, boolean headOnly) throws IOException {
             response.setStatus(status);

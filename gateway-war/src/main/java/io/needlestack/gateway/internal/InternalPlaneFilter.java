@@ -5,6 +5,7 @@ import io.needlestack.core.internal.ClusterSecret;
 import io.needlestack.core.internal.InternalAuth;
 import io.needlestack.core.internal.InternalAuthException;
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
+import io.needlestack.gateway.object.cache.CacheCoherence;
 import io.needlestack.storage.service.StorageService;
 import jakarta.ejb.EJB;
 import jakarta.inject.Inject;
@@ -44,6 +45,8 @@ public class InternalPlaneFilter extends HttpFilter {
     private transient StorageService storage;
     @Inject
     transient TombstonePurger purger;
+    @Inject
+    transient CacheCoherence coherence;
 
     private transient int internalPort;
     private transient volatile InternalAuth auth;
@@ -52,7 +55,7 @@ public class InternalPlaneFilter extends HttpFilter {
     @Override
     public void init(FilterConfig config) {
         internalPort = InternalProtocol.port(NodeConfig.current());
-        needles = new InternalNeedleEndpoint(storage, () -> purger);
+        needles = new InternalNeedleEndpoint(storage, () -> purger, () -> coherence);
     }
 
     @Override

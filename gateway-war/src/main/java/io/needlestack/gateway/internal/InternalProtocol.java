@@ -4,8 +4,10 @@ import io.needlestack.core.config.NodeConfig;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -31,6 +33,9 @@ public final class InternalProtocol {
     /** Response header of a 404 that means "no such needle" (not "no such path"). */
     public static final String ABSENT_HEADER = "X-Needlestack-Absent";
 
+    /** Response header of a record read whose replica registered the asked call-back promise. */
+    static final String PROMISED_HEADER = "X-Needlestack-Promised";
+
     static final String NEEDLE = "needle";
     static final String RECORD = "record";
     static final String DIGEST = "digest";
@@ -38,6 +43,10 @@ public final class InternalProtocol {
     static final String LIST = "list";
     static final String STATS = "stats";
     static final String PURGE = "purge";
+    /** Operation of a replica's call-back to a gateway: drop these keys (see {@code CacheCoherence}). */
+    static final String INVALIDATE = "invalidate";
+    /** Most keys in one call-back. */
+    static final int MAX_INVALIDATE_KEYS = 100;
 
     private InternalProtocol() {
     }
@@ -59,6 +68,52 @@ public final class InternalProtocol {
      */
     public static String decode(String b64) {
         return new String(Base64.getUrlDecoder().decode(b64), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The request target of a call-back that tells a gateway to drop object keys:
+     * {@code POST /_internal/v1/invalidate?key=B64(bucket).B64(name)&key=..}.
+     */
+    public static String invalidationTarget(List<NeedleKey> keys) {
+        if (keys.isEmpty() || keys.size() > MAX_INVALIDATE_KEYS) {
+            throw new IllegalArgumentException("1.." + MAX_INVALIDATE_KEYS + " keys per call-back");
+        }
+        StringBuilder sb = new StringBuilder(BASE).append('/').append(INVALIDATE);
+        char sep = '?';
+        for (NeedleKey k : keys) {
+            if (k.kind() != NeedleKind.OBJECT) {
+                throw new IllegalArgumentException("only object keys are called back: " + k);
+            }
+            sb.append(sep).append("key=").append(encode(k.bucket())).append('.').append(encode(k.name()));
+            sep = '&';
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The keys of a call-back's query string (the inverse of {@link #invalidationTarget}).
+     *
+     * @throws IllegalArgumentException when the query names no key, too many, or a malformed one
+     */
+    static List<NeedleKey> invalidationKeys(String query) {
+        List<NeedleKey> keys = new ArrayList<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (!pair.startsWith("key=")) {
+                    continue;
+                }
+                String v = pair.substring(4);
+                int dot = v.indexOf('.');
+                if (dot < 0) {
+                    throw new IllegalArgumentException("a key is bucket.name in base64url");
+                }
+                keys.add(NeedleKey.object(decode(v.substring(0, dot)), decode(v.substring(dot + 1))));
+            }
+        }
+        if (keys.isEmpty() || keys.size() > MAX_INVALIDATE_KEYS) {
+            throw new IllegalArgumentException("1.." + MAX_INVALIDATE_KEYS + " key parameters are required");
+        }
+        return keys;
     }
 
     /** Query parameters naming a key. */

@@ -29,6 +29,9 @@
  *                   "keepOlderVersions"}          -> 200 PutResult JSON
  * GET  /_internal/v1/record?KEY[&version=B64]      -> 200 record JSON, 404 when absent
  *      (HEAD: status only)
+ *      [&holder=B64(node id)&callback=B64(internal endpoint)], newest version only: the replica
+ *      first promises that gateway a call-back before it answers any later write of the key, and
+ *      says so with X-Needlestack-Promised: true (io.needlestack.gateway.object.cache.CacheCoherence)
  * GET  /_internal/v1/digest?KEY[&version=B64]      -> 200 {"hlc","versionId","tombstone",
  *                                                       "dataLength","md5","crc32c"}, 404
  * GET  /_internal/v1/data?KEY&version=B64&from=F&length=L -> 200 the bytes, streamed
@@ -38,6 +41,10 @@
  * POST /_internal/v1/purge?KEY&hlc=H&version=B64   -> 200 {"gone":bool}: drops that tombstone if it
  *      is still this node's newest version with nothing beneath it (tombstone purge); gone is
  *      true when the node now holds nothing for the key, or something newer
+ * POST /_internal/v1/invalidate?key=B64(bucket).B64(name)[&key=..]
+ *                                                  -> 200 {"dropped":n}: a replica's call-back after
+ *      a write of object keys this gateway holds a promise for; the gateway drops its kept newest
+ *      versions of them before it answers
  * POST /_internal/v1/account/invalidate?cache=NAME&key=B64[&key=B64..]
  *                                                  -> 200 {"invalidated":n}: the manager, after an
  *      account change, drops those access keys or bucket names from this gateway's near cache

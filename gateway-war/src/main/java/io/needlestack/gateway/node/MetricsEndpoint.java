@@ -4,6 +4,7 @@ import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import io.needlestack.gateway.cluster.RoutedNeedleStorage;
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
+import io.needlestack.gateway.object.cache.CacheCoherence;
 import io.needlestack.gateway.object.cache.GatewayCache;
 import io.needlestack.gateway.object.cache.TierStats;
 import jakarta.ejb.EJB;
@@ -27,6 +28,8 @@ public class MetricsEndpoint {
     TombstonePurger purger;
     @Inject
     GatewayCache cache;
+    @Inject
+    CacheCoherence coherence;
 
     /** The counters. */
     @GET
@@ -74,6 +77,17 @@ public class MetricsEndpoint {
         labelled(b, "needlestack_cache_bytes", "gauge", "Bytes held by the object cache.", tiers, TierStats::bytes);
         labelled(b, "needlestack_cache_entries", "gauge", "Entries held by the object cache.", tiers,
                 TierStats::entries);
+        gauge(b, "needlestack_cache_pointer_hits_total", "counter",
+                "Object reads whose newest version came from an answer kept under call-back promises (no HEAD).",
+                coherence.pointerHits());
+        gauge(b, "needlestack_cache_pointer_misses_total", "counter",
+                "Object reads that asked the replicas for the newest version.", coherence.pointerMisses());
+        gauge(b, "needlestack_cache_callbacks_total", "counter",
+                "Call-backs this node, as a replica, sent to other gateways after a write of a key they kept.",
+                coherence.callbacks());
+        gauge(b, "needlestack_cache_callback_failures_total", "counter",
+                "Call-backs not confirmed within 1 s; the write waited until the gateway's promise ran out.",
+                coherence.callbackFailures());
     }
 
     private static void labelled(StringBuilder b, String name, String type, String help,

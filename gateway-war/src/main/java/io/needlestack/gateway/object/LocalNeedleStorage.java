@@ -1,5 +1,6 @@
 package io.needlestack.gateway.object;
 
+import io.needlestack.gateway.object.cache.CacheCoherence;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
@@ -9,6 +10,7 @@ import io.needlestack.storage.store.PutResult;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
+import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +25,24 @@ public class LocalNeedleStorage implements NeedleStorage {
 
     @EJB
     private StorageService storage;
+    @Inject
+    CacheCoherence coherence;
 
     @Override
     public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
-        return storage.put(write, data, length, keepOlderVersions);
+        try {
+            return storage.put(write, data, length, keepOlderVersions);
+        } finally {
+            // Before the write is answered: gateways that keep the key drop it.
+            coherence.written(write.key());
+        }
+    }
+
+    /** The newest version, registering the promise first (see {@code CacheCoherence}). */
+    @Override
+    public PromisedHead headPromised(NeedleKey key, HeadPromise promise) {
+        boolean promised = coherence.promised(key, promise);
+        return new PromisedHead(storage.head(key), promised);
     }
 
     @Override
@@ -57,6 +73,10 @@ public class LocalNeedleStorage implements NeedleStorage {
 
     /** Forgets one version this node stores (see {@code NeedleConnection#drop}). */
     public boolean drop(NeedleKey key, long hlc, String versionId) {
-        return storage.drop(key, hlc, versionId);
+        try {
+            return storage.drop(key, hlc, versionId);
+        } finally {
+            coherence.written(key);
+        }
     }
 }

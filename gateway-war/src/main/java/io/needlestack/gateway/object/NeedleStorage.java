@@ -21,6 +21,25 @@ public interface NeedleStorage {
     /** The newest version of a key, tombstones included. */
     Optional<NeedleRecord> head(NeedleKey key);
 
+    /**
+     * The newest version of a key, asking its replicas to promise a call-back before any later
+     * write of it is acknowledged (see {@code CacheCoherence}). Storage that cannot promise
+     * answers without promise: the asker then asks again next time.
+     *
+     * @param promise who asks; null asks for no promise
+     */
+    default PromisedHead headPromised(NeedleKey key, HeadPromise promise) {
+        return PromisedHead.unpromised(head(key));
+    }
+
+    /**
+     * What a kept answer of {@link #headPromised} depends on besides the promises: the placement
+     * (ring) and the consistency levels. A kept answer is trusted only while this stays the same.
+     */
+    default long placementEpoch() {
+        return 0;
+    }
+
     /** One given version of a key. */
     Optional<NeedleRecord> head(NeedleKey key, String versionId);
 

@@ -46,4 +46,25 @@ class InternalProtocolTest {
         assertEquals(7000, InternalProtocol.port(NodeConfig.of(Map.of("needlestack.http.port", "9000",
                 "needlestack.internal.port", "7000"))));
     }
+
+    @Test
+    void callBackTargetsCarryAnyObjectKeyAndAreReadBack() {
+        java.util.List<NeedleKey> keys = java.util.List.of(NeedleKey.object("bucket-1", "a/b c?d&e=f.g\nh"),
+                NeedleKey.object("b", "\u00e9t\u00e9"));
+        String target = InternalProtocol.invalidationTarget(keys);
+        assertTrue(target.startsWith("/_internal/v1/invalidate?key="), target);
+        assertTrue(target.chars().allMatch(ch -> ch < 128 && ch != ' ' && ch != '#'), "URL-safe as signed: " + target);
+        assertEquals(keys, InternalProtocol.invalidationKeys(target.substring(target.indexOf('?') + 1)));
+    }
+
+    @Test
+    void malformedCallBacksAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> InternalProtocol.invalidationKeys(null));
+        assertThrows(IllegalArgumentException.class, () -> InternalProtocol.invalidationKeys("other=1"));
+        assertThrows(IllegalArgumentException.class, () -> InternalProtocol.invalidationKeys("key=nodot"));
+        assertThrows(IllegalArgumentException.class, () -> InternalProtocol.invalidationKeys("key=%%%.abc"));
+        assertThrows(IllegalArgumentException.class,
+                () -> InternalProtocol.invalidationTarget(java.util.List.of(new NeedleKey(NeedleKind.CHUNK, "b", "c"))));
+        assertThrows(IllegalArgumentException.class, () -> InternalProtocol.invalidationTarget(java.util.List.of()));
+    }
 }

@@ -5,13 +5,13 @@
  * storage the object layer reads through.
  *
  * <p>Why it is never stale: an entry is found only by the full identity of the version it holds
- * (kind, bucket, name, version id, HLC, MD5), and that identity comes from the read path's own
- * quorum HEAD, which every GET makes anyway. The bytes of one version never change, so a hit
- * returns exactly what storage would have returned for the version the HEAD chose; an overwrite or
- * a delete through any gateway changes what the HEAD answers, and the old entry is simply never
- * found again (it is replaced or evicted). No invalidation message has to reach any gateway, so an
- * unreachable gateway cannot serve an old version either. What the cache saves is the body
- * transfer: in a cluster the second lookup and the stream from a (possibly remote) replica, on one
- * node the container read.
+ * (kind, bucket, name, version id, HLC, MD5), and the bytes of one version never change, so a hit
+ * returns exactly what storage would have returned for that version. Which version is the newest
+ * comes either from the read path's quorum HEAD or, for a hot key, from that HEAD's answer kept
+ * under call-back promises ({@link io.needlestack.gateway.object.cache.CacheCoherence}): the
+ * replicas promised to tell this gateway of the key's next write before they answer it, and a
+ * gateway they cannot reach is waited out until the promise has run out. So no GET through any
+ * gateway returns a version older than the last acknowledged write, and a GET of a hot key needs
+ * no HEAD: on a cluster, no call to another node at all.
  */
 package io.needlestack.gateway.object.cache;
