@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -167,18 +168,10 @@ public final class InternalNeedleClient implements NeedleStorage {
         Map<String, String> p = InternalProtocol.keyParams(key);
         p.put("holder", InternalProtocol.encode(promise.holderId()));
         p.put("callback", InternalProtocol.encode(promise.endpoint()));
-        String target = InternalProtocol.target(InternalProtocol.RECORD, p);
-        try (Answer r = send("GET", target, null, requestTimeout)) {
-            boolean promised = r.containsHeader(InternalProtocol.PROMISED_HEADER);
-            if (r.getCode() == 200) {
-                return new PromisedHead(Optional.of(NeedleJson.readRecord(bodyOf(r))), promised);
-            }
-            if (r.getCode() == 404 && r.containsHeader(InternalProtocol.ABSENT_HEADER)) {
-                bodyOf(r);
-                return new PromisedHead(Optional.empty(), promised);
-            }
-            throw failure(r);
-        }
+        boolean[] promised = new boolean[1];
+        Optional<NeedleRecord> record = fetch(InternalProtocol.RECORD, p,
+                r -> promised[0] = r.containsHeader(InternalProtocol.PROMISED_HEADER)).map(NeedleJson::readRecord);
+        return new PromisedHead(record, promised[0]);
     }
 
     /** One given version's record on the remote node. */
@@ -287,8 +280,14 @@ public final class InternalNeedleClient implements NeedleStorage {
         if (versionId != null) {
             p.put("version", InternalProtocol.encode(versionId));
         }
-        String target = InternalProtocol.target(operation, p);
+        return fetch(operation, p, r -> { });
+    }
+
+    /** The body of a 200, empty for a "no such needle" 404; {@code seen} looks at the answer first. */
+    private Optional<String> fetch(String operation, Map<String, String> params, Consumer<Answer> seen) {
+        String target = InternalProtocol.target(operation, params);
         try (Answer r = send("GET", target, null, requestTimeout)) {
+            seen.accept(r);
             if (r.getCode() == 200) {
                 return Optional.of(bodyOf(r));
             }

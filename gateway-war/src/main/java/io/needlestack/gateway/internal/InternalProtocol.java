@@ -56,6 +56,21 @@ public final class InternalProtocol {
         return config.getInt(PORT_PROPERTY, config.httpPort() + DEFAULT_PORT_OFFSET);
     }
 
+    /**
+     * The host other nodes reach this node by: its bind address, or its host name when it binds
+     * every address ({@code 0.0.0.0}).
+     */
+    public static String advertisedHost(NodeConfig config) {
+        if (!config.bindAddress().equals("0.0.0.0")) {
+            return config.bindAddress();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "127.0.0.1";
+        }
+    }
+
     /** Base64url of the UTF-8 bytes, no padding: survives any character in a query string. */
     public static String encode(String s) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));

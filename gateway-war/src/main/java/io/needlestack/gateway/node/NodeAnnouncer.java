@@ -5,6 +5,7 @@ import io.needlestack.core.config.NodeConfig;
 import io.needlestack.core.node.NodeRecord;
 import io.needlestack.core.platform.PlatformServices;
 import io.needlestack.gateway.cluster.RingView;
+import io.needlestack.gateway.internal.InternalProtocol;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import jakarta.annotation.PreDestroy;
@@ -51,7 +52,7 @@ public class NodeAnnouncer {
     void start(@Observes @Initialized(ApplicationScoped.class) Object event) {
         NodeConfig config = NodeConfig.current();
         Instant now = Instant.now();
-        String host = config.bindAddress().equals("0.0.0.0") ? hostName() : config.bindAddress();
+        String host = InternalProtocol.advertisedHost(config);
         String internal = config.get("needlestack.internal.port").map(p -> "http://" + host + ":" + p).orElse("");
         self = new NodeRecord(config.nodeId(), config.nodeName(),
                 config.roles().stream().map(r -> r.name().toLowerCase(Locale.ROOT)).sorted().toList(),
@@ -101,13 +102,5 @@ public class NodeAnnouncer {
 
     private Optional<IMap<String, String>> nodes() {
         return platform.hazelcast().map(hz -> hz.getMap(NodeRecord.MAP));
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "127.0.0.1";
-        }
     }
 }

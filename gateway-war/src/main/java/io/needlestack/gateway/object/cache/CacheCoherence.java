@@ -87,8 +87,8 @@ public class CacheCoherence {
         long seconds = config.getLong("needlestack.cache.pointer.seconds", 3);
         on = seconds > 0 && Boolean.parseBoolean(config.get("needlestack.cache.enabled", "true"));
         promiseNanos = TimeUnit.SECONDS.toNanos(Math.max(1, seconds));
-        String host = config.bindAddress().equals("0.0.0.0") ? hostName() : config.bindAddress();
-        self = new HeadPromise(config.nodeId(), "http://" + host + ":" + InternalProtocol.port(config));
+        self = new HeadPromise(config.nodeId(),
+                "http://" + InternalProtocol.advertisedHost(config) + ":" + InternalProtocol.port(config));
         book = new PromiseBook(promiseNanos, MAX_PROMISED_KEYS);
         pointers = new PointerCache(config.getLong("needlestack.cache.pointer.entries", 16_384));
         auth = ClusterSecret.auth(config.dataDirectory());
@@ -265,13 +265,5 @@ public class CacheCoherence {
     /** Call-backs not confirmed in time (their promises were waited out) since start. */
     public long callbackFailures() {
         return callbackFailures.sum();
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "127.0.0.1";
-        }
     }
 }
