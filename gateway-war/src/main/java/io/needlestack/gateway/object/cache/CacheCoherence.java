@@ -37,7 +37,8 @@ import java.util.logging.Logger;
  * the last acknowledged write (AFS call-backs, NFSv4 delegations).
  *
  * <ul>
- *   <li>A gateway's HEAD of an object asks each replica for a promise ({@link HeadPromise}). A
+ *   <li>A gateway's HEAD of an object it has looked up {@code needlestack.cache.min.uses} times
+ *   (default 2, see {@link Admission}) asks each replica for a promise ({@link HeadPromise}). A
  *   replica registers it <em>before</em> it reads its index and answers whether it did. When
  *   enough replicas promised that every write quorum contains one of them (promises + W > N),
  *   the gateway keeps the answer in its {@link PointerCache}, trusted for the promise time minus a
@@ -78,6 +79,7 @@ public class CacheCoherence {
     private HeadPromise self;
     private PromiseBook book;
     private PointerCache pointers;
+    private Admission admission;
     private InternalAuth auth;
     private HttpClient http;
 
@@ -91,6 +93,7 @@ public class CacheCoherence {
                 "http://" + InternalProtocol.advertisedHost(config) + ":" + InternalProtocol.port(config));
         book = new PromiseBook(promiseNanos, MAX_PROMISED_KEYS);
         pointers = new PointerCache(config.getLong("needlestack.cache.pointer.entries", 16_384));
+        admission = new Admission(CacheSettings.from(config).minUses());
         auth = ClusterSecret.auth(config.dataDirectory());
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CALLBACK_DEADLINE).build();
         LOG.info(() -> on ? "object cache: newest versions kept under call-back promises of " + seconds + " s"
@@ -117,6 +120,15 @@ public class CacheCoherence {
     /** The generation a fill of {@code key} must present (read before the HEAD is sent). */
     long generation(NeedleKey key) {
         return pointers.generation(key);
+    }
+
+    /**
+     * Whether a HEAD of {@code key} that found no kept answer should ask for promises: from the
+     * key's {@code needlestack.cache.min.uses}-th lookup on (a key looked up once is not worth
+     * the replicas' promises and this gateway's entry).
+     */
+    boolean worthPromising(NeedleKey key) {
+        return admission.admit(key);
     }
 
     /** The kept answer for {@code key} if its promises still hold under placement {@code epoch}. */

@@ -18,11 +18,27 @@ import io.needlestack.core.config.NodeConfig;
  *                             bodies this node stores itself, default false (a copy on the same
  *                             kind of disk only doubles the I/O; true when the cache directory is
  *                             on faster media than the data, e.g. SSD before HDD)
+ * @param minUses              {@code needlestack.cache.min.uses}: reads of a version before it is
+ *                             cached, default 2 (as nginx's {@code proxy_cache_min_uses}; 1 caches
+ *                             on the first read); see {@link Admission}
  */
 public record CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObjectBytes, long diskBytes,
-                            long diskMaxObjectBytes, boolean diskLocal) {
+                            long diskMaxObjectBytes, boolean diskLocal, int minUses) {
 
-    /** Settings that keep local bodies off the disk tier. */
+    /** Checks what no cache can work with. */
+    public CacheSettings {
+        if (minUses < 1 || minUses > 255) {
+            throw new IllegalArgumentException("needlestack.cache.min.uses must be 1 to 255, not " + minUses);
+        }
+    }
+
+    /** Settings that cache on the first read. */
+    public CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObjectBytes, long diskBytes,
+                         long diskMaxObjectBytes, boolean diskLocal) {
+        this(enabled, memoryBytes, memoryMaxObjectBytes, diskBytes, diskMaxObjectBytes, diskLocal, 1);
+    }
+
+    /** Settings that cache on the first read and keep local bodies off the disk tier. */
     public CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObjectBytes, long diskBytes,
                          long diskMaxObjectBytes) {
         this(enabled, memoryBytes, memoryMaxObjectBytes, diskBytes, diskMaxObjectBytes, false);
@@ -36,7 +52,8 @@ public record CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObj
                 config.getLong("needlestack.cache.memory.max.object.bytes", 1L << 20),
                 config.getLong("needlestack.cache.disk.bytes", 256L << 20),
                 config.getLong("needlestack.cache.disk.max.object.bytes", 8L << 20),
-                Boolean.parseBoolean(config.get("needlestack.cache.disk.local", "false")));
+                Boolean.parseBoolean(config.get("needlestack.cache.disk.local", "false")),
+                (int) config.getLong("needlestack.cache.min.uses", 2));
     }
 
     /** Whether the memory tier holds anything at all. */

@@ -26,7 +26,8 @@ import java.util.Optional;
  *   <li>Body reads come from the cache when it holds that exact version.</li>
  *   <li>The newest version of an object comes from the answers kept under call-back promises
  *   ({@link CacheCoherence}) while they hold, so a GET of a hot key makes no HEAD at all;
- *   otherwise the HEAD asks the replicas, and for a promise.</li>
+ *   otherwise the HEAD asks the replicas, and for a promise once the key has been read often
+ *   enough ({@code needlestack.cache.min.uses}).</li>
  *   <li>Writes go straight through; this gateway drops its own kept answer of the key when the
  *   write returns, whether or not it succeeded (the replicas' call-backs drop it too).</li>
  * </ul>
@@ -60,6 +61,9 @@ public abstract class CachingNeedleStorage implements NeedleStorage {
         Optional<PointerCache.Entry> kept = coherence.trusted(key, epoch);
         if (kept.isPresent()) {
             return kept.get().record();
+        }
+        if (!coherence.worthPromising(key)) {
+            return delegate.head(key);
         }
         long generation = coherence.generation(key);
         long sentAt = System.nanoTime();

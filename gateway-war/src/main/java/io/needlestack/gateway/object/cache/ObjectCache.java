@@ -20,8 +20,10 @@ import java.util.logging.Logger;
 
 /**
  * The read-through object cache: {@link #open} serves a range of a version's body from memory or
- * disk when that exact version is held, and otherwise reads the whole body once from the source,
- * checks it against the version's MD5, keeps it, and serves the range from the copy. Versions that
+ * disk when that exact version is held. Otherwise, once the version has been read often enough to
+ * be admitted ({@link Admission}), it reads the whole body once from the source, checks it against
+ * the version's CRC32C, keeps it, and serves the range from the copy; before that, the read goes
+ * to the source. Versions that
  * are not cacheable (tombstones, multipart parts, empty or oversized bodies, a switched-off cache)
  * go straight to the source. A failing cache never fails a read: the source is used instead.
  */
@@ -39,6 +41,7 @@ public final class ObjectCache implements AutoCloseable {
     private final CacheSettings settings;
     private final MemoryTier memory;
     private final DiskTier disk;
+    private final Admission admission;
     private final LongAdder memoryHits = new LongAdder();
     private final LongAdder memoryMisses = new LongAdder();
     private final LongAdder diskHits = new LongAdder();
@@ -52,6 +55,7 @@ public final class ObjectCache implements AutoCloseable {
         this.settings = settings;
         this.memory = settings.memoryOn() ? new MemoryTier(settings.memoryBytes()) : null;
         this.disk = settings.diskOn() ? new DiskTier(diskDir, settings.diskBytes()) : null;
+        this.admission = new Admission(settings.minUses());
     }
 
     /** The settings in force. */
@@ -86,6 +90,9 @@ public final class ObjectCache implements AutoCloseable {
                 return new ByteArrayInputStream(held, (int) from, (int) length);
             }
             memoryMisses.increment();
+            if (!admission.admit(version)) {
+                return source.open(record, from, length);
+            }
             byte[] data = readWhole(record, source);
             if (data == null) {
                 return source.open(record, from, length);
@@ -100,6 +107,9 @@ public final class ObjectCache implements AutoCloseable {
                 return hit.get();
             }
             diskMisses.increment();
+            if (!admission.admit(version)) {
+                return source.open(record, from, length);
+            }
             try (InputStream in = source.open(record, 0, size)) {
                 if (disk.store(version, in, size)) {
                     hit = fromDisk(version, from, length);

@@ -88,6 +88,49 @@ class ObjectCacheTest {
     }
 
     @Test
+    void withMinUsesTwoAVersionReadOnceIsStreamedAndOnlyTheSecondReadFillsTheCache() throws IOException {
+        cache = new ObjectCache(new CacheSettings(true, 1 << 20, 64 << 10, 8 << 20, 1 << 20, false, 2),
+                dir.resolve("cache"));
+        NeedleRecord small = record(NeedleKind.OBJECT, "s", "v1", 1, 4096, 21);
+        NeedleRecord big = record(NeedleKind.OBJECT, "b", "v2", 1, 200_000, 22);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(Arrays.copyOfRange(bodies.get("v1"), 10, 4000), read(cache.open(small, 10, 3990, source)));
+            assertArrayEquals(bodies.get("v2"), read(cache.open(big, 0, 200_000, source)));
+            // Nothing is kept after the first read; the second reads the whole body into the cache.
+            assertEquals(i == 0 ? 0 : 1, tier(cache, "memory").entries(), "after read " + (i + 1));
+            assertEquals(i == 0 ? 0 : 1, tier(cache, "disk").entries(), "after read " + (i + 1));
+        }
+        assertEquals(4, sourceReads.get(), "two reads of each from the source, the third from the cache");
+        assertEquals(1, tier(cache, "memory").hits());
+        assertEquals(1, tier(cache, "disk").hits());
+    }
+
+    @Test
+    void withMinUsesTwoAScanOfDistinctVersionsCachesNothingAndEvictsNothing() throws IOException {
+        cache = new ObjectCache(new CacheSettings(true, 1 << 20, 64 << 10, 0, 0, false, 2), dir.resolve("cache"));
+        NeedleRecord hot = record(NeedleKind.OBJECT, "hot", "h", 1, 1000, 30);
+        read(cache.open(hot, 0, 1000, source));
+        read(cache.open(hot, 0, 1000, source));
+        for (int i = 0; i < 2_000; i++) {
+            NeedleRecord once = record(NeedleKind.OBJECT, "scan/" + i, "s" + i, i, 1000, 1000 + i);
+            assertArrayEquals(bodies.get("s" + i), read(cache.open(once, 0, 1000, source)));
+        }
+        TierStats m = tier(cache, "memory");
+        assertEquals(1, m.entries(), "only the version read twice");
+        assertEquals(0, m.evictions());
+        int before = sourceReads.get();
+        read(cache.open(hot, 0, 1000, source));
+        assertEquals(before, sourceReads.get(), "the hot version survived the scan");
+    }
+
+    @Test
+    void minUsesOutsideOneTo255IsRefusedWithTheSettingsName() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new CacheSettings(true, 1, 1, 0, 0, false, 0));
+        assertTrue(e.getMessage().contains("needlestack.cache.min.uses"), e.getMessage());
+    }
+
+    @Test
     void localDataIsKeptInMemoryWhenSmallButNeverCopiedToDiskUnlessAsked() throws IOException {
         ObjectCache c = cache(1 << 20, 64 << 10, 8 << 20, 1 << 20);
         NeedleRecord small = record(NeedleKind.OBJECT, "s", "v1", 1, 4096, 7);
