@@ -24,14 +24,16 @@ final class Admission {
 
     static final int SLOTS = 1 << 16;
     private static final long COUNT_MASK = 0xFFL;
+    /** The most reads a slot's 8-bit count can ask for. */
+    static final int MAX_MIN_USES = (int) COUNT_MASK;
 
     private final int minUses;
     private final AtomicLongArray slots;
 
     /** @param minUses reads before admission (1: the first read is admitted) */
     Admission(int minUses) {
-        if (minUses < 1 || minUses > COUNT_MASK) {
-            throw new IllegalArgumentException("minUses must be 1 to " + COUNT_MASK + ": " + minUses);
+        if (minUses < 1 || minUses > MAX_MIN_USES) {
+            throw new IllegalArgumentException("minUses must be 1 to " + MAX_MIN_USES + ": " + minUses);
         }
         this.minUses = minUses;
         this.slots = minUses == 1 ? null : new AtomicLongArray(SLOTS);

@@ -27,8 +27,9 @@ public record CacheSettings(boolean enabled, long memoryBytes, long memoryMaxObj
 
     /** Checks what no cache can work with. */
     public CacheSettings {
-        if (minUses < 1 || minUses > 255) {
-            throw new IllegalArgumentException("needlestack.cache.min.uses must be 1 to 255, not " + minUses);
+        if (minUses < 1 || minUses > Admission.MAX_MIN_USES) {
+            throw new IllegalArgumentException("needlestack.cache.min.uses must be 1 to " + Admission.MAX_MIN_USES
+                    + ", not " + minUses);
         }
     }
 

@@ -3,6 +3,7 @@ package io.needlestack.gateway.object.cache;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.needlestack.storage.store.NeedleKey;
@@ -125,7 +126,7 @@ class ObjectCacheTest {
 
     @Test
     void minUsesOutsideOneTo255IsRefusedWithTheSettingsName() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new CacheSettings(true, 1, 1, 0, 0, false, 0));
         assertTrue(e.getMessage().contains("needlestack.cache.min.uses"), e.getMessage());
     }
