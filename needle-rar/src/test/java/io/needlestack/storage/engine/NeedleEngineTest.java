@@ -128,6 +128,53 @@ class NeedleEngineTest {
         }
     }
 
+    /**
+     * Reads of a block or more land straight in the caller's array, smaller ones go through the
+     * stream's buffer: every mix of the two gives the same bytes, and every one finds a flipped byte.
+     */
+    @Test
+    void largeAndSmallReadsAgreeAndBothFindCorruption() throws IOException {
+        TestFileLayer layer = new TestFileLayer();
+        byte[] d = data(11, 700_001); // two whole 256 KiB blocks and a part
+        int[][] patterns = {{1 << 20}, {1000}, {300_000, 7, 262_144, 1}, {262_143, 262_145}};
+        NeedleRecord r;
+        try (NeedleEngine e = NeedleEngine.open(config(layer))) {
+            r = put(e, obj("b", "blocks"), 1, "v", d, false).record();
+            for (int[] sizes : patterns) {
+                try (InputStream in = e.openData(r, 0, r.dataLength())) {
+                    assertArrayEquals(d, readIn(in, sizes), () -> "reads of " + java.util.Arrays.toString(sizes));
+                }
+            }
+            try (InputStream in = e.openData(r, 5, 600_000)) { // a range: no checksum, same bytes
+                assertArrayEquals(java.util.Arrays.copyOfRange(d, 5, 600_005), readIn(in, new int[] {1 << 20}));
+            }
+        }
+        flip(containerFile(r.containerId()), r.offset() + r.needleLength() - 400_000);
+        try (NeedleEngine e = NeedleEngine.open(config(layer))) {
+            NeedleRecord again = e.get(r.key()).orElseThrow();
+            for (int[] sizes : patterns) {
+                try (InputStream in = e.openData(again, 0, again.dataLength())) {
+                    assertThrows(CorruptNeedleException.class, () -> readIn(in, sizes),
+                            () -> "reads of " + java.util.Arrays.toString(sizes));
+                }
+            }
+        }
+    }
+
+    /** Reads a stream to its end with reads of the given sizes in turn. */
+    private static byte[] readIn(InputStream in, int[] sizes) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 0; ; i++) {
+            byte[] buf = new byte[sizes[i % sizes.length]];
+            int n = in.read(buf, 0, buf.length);
+            if (n < 0) {
+                return out.toByteArray();
+            }
+            assertTrue(n > 0, "a read of " + buf.length + " bytes returned 0");
+            out.write(buf, 0, n);
+        }
+    }
+
     @Test
     void shortDataIsRefusedAndLeavesNothing() {
         TestFileLayer layer = new TestFileLayer();

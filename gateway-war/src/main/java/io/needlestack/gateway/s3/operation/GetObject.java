@@ -24,7 +24,13 @@ import java.util.Optional;
 @ApplicationScoped
 public class GetObject {
 
-    private static final int COPY_BUFFER = 64 * 1024;
+    /**
+     * The most a GET copies per write: the same as the store's read block (256 KiB), so a store
+     * read lands straight in this buffer and each socket write is one block. With 64 KiB, the
+     * client drained every write and parked before the next: 64 MiB GETs ran at 1,915 MB/s on one
+     * node against 2,325 with 256 KiB.
+     */
+    private static final int COPY_BUFFER = 256 * 1024;
     private static final Map<String, String> OVERRIDES = Map.of(
             "response-content-type", "Content-Type",
             "response-content-language", "Content-Language",
