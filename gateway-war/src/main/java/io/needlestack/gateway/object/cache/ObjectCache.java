@@ -133,8 +133,9 @@ public final class ObjectCache implements AutoCloseable {
     /** The whole body, checked against its CRC32C; null when it could not be read or does not match. */
     private static byte[] readWhole(NeedleRecord record, Source source) {
         try (InputStream in = source.open(record, 0, record.dataLength())) {
-            byte[] data = in.readNBytes((int) record.dataLength());
-            if (data.length != record.dataLength() || in.read() >= 0) {
+            // Read into the final array: the store then reads its blocks straight into it.
+            byte[] data = new byte[(int) record.dataLength()];
+            if (in.readNBytes(data, 0, data.length) != data.length || in.read() >= 0) {
                 return null;
             }
             CRC32C crc = new CRC32C();
