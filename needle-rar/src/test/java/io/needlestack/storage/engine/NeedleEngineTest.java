@@ -135,8 +135,9 @@ class NeedleEngineTest {
     @Test
     void largeAndSmallReadsAgreeAndBothFindCorruption() throws IOException {
         TestFileLayer layer = new TestFileLayer();
-        byte[] d = data(11, 700_001); // two whole 256 KiB blocks and a part
-        int[][] patterns = {{1 << 20}, {1000}, {300_000, 7, 262_144, 1}, {262_143, 262_145}};
+        int block = io.needlestack.storage.store.NeedleConnection.READ_BLOCK_BYTES;
+        byte[] d = data(11, 2 * block + 175_713); // two whole blocks and a part
+        int[][] patterns = {{4 * block}, {1000}, {block + 37_856, 7, block, 1}, {block - 1, block + 1}};
         NeedleRecord r;
         try (NeedleEngine e = NeedleEngine.open(config(layer))) {
             r = put(e, obj("b", "blocks"), 1, "v", d, false).record();
@@ -146,7 +147,7 @@ class NeedleEngineTest {
                 }
             }
             try (InputStream in = e.openData(r, 5, 600_000)) { // a range: no checksum, same bytes
-                assertArrayEquals(java.util.Arrays.copyOfRange(d, 5, 600_005), readIn(in, new int[] {1 << 20}));
+                assertArrayEquals(java.util.Arrays.copyOfRange(d, 5, 600_005), readIn(in, new int[] {4 * block}));
             }
         }
         flip(containerFile(r.containerId()), r.offset() + r.needleLength() - 400_000);

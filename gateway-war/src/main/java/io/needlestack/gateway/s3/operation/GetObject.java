@@ -7,6 +7,7 @@ import io.needlestack.gateway.object.VersionGoneException;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 import io.needlestack.gateway.s3.http.S3Request;
+import io.needlestack.storage.store.NeedleConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -25,12 +26,11 @@ import java.util.Optional;
 public class GetObject {
 
     /**
-     * The most a GET copies per write: the same as the store's read block (256 KiB), so a store
-     * read lands straight in this buffer and each socket write is one block. With 64 KiB, the
-     * client drained every write and parked before the next: 64 MiB GETs ran at 1,915 MB/s on one
-     * node against 2,325 with 256 KiB.
+     * The most a GET copies per write: the store's read block, so each store read lands straight
+     * in this buffer and each socket write is one block (64 KiB writes left the client parked
+     * between them; README, *Profile findings*).
      */
-    private static final int COPY_BUFFER = 256 * 1024;
+    private static final int COPY_BUFFER = NeedleConnection.READ_BLOCK_BYTES;
     private static final Map<String, String> OVERRIDES = Map.of(
             "response-content-type", "Content-Type",
             "response-content-language", "Content-Language",
