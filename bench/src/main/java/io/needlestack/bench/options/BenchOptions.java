@@ -24,6 +24,9 @@ import java.util.TreeSet;
  * @param phases phases, always in {@link Phase} order
  * @param duration length of each timed phase
  * @param warmup unmeasured load per target and size before its first round
+ * @param prewarm unmeasured load on every target in turn before any timed round, in this client
+ *     JVM (PUT, GET, mixed, this long each, at the run's sizes up to 1 MiB): warms the servers and
+ *     the client's own JIT, which otherwise makes the first target measured look slower (zero: none)
  * @param rounds times each target runs each size's phases, alternating targets
  * @param pathStyle path-style addressing (else virtual-host style)
  * @param checksum SDK request checksums (CRC32 trailer) instead of only when required
@@ -36,7 +39,7 @@ import java.util.TreeSet;
  */
 public record BenchOptions(String command, List<Target> targets, String accessKey,
     String secretKey, String region, String bucket, int threads, List<Long> sizes, Set<Phase> phases,
-    Duration duration, Duration warmup, int rounds, boolean pathStyle, boolean checksum,
+    Duration duration, Duration warmup, Duration prewarm, int rounds, boolean pathStyle, boolean checksum,
     String jsonPath, boolean keep, String key, Duration expires, long objects) {
 
   /** The option summary printed by {@code --help} and after an invalid option. */
@@ -51,6 +54,9 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
         --sizes 4KiB,64KiB,1MiB,64MiB
         --phases put,get,mixed,list,delete
         --duration 10s            each timed phase;  --warmup 5s per target and size (0: none)
+        --prewarm 0               untimed PUT, GET and mixed load of this length per phase on
+                                  every target in turn before the timed rounds, sizes up to 1 MiB
+                                  (warms the servers and this client's JIT alike)
         --rounds 1                rounds per size, targets alternating (ABBA order)
         --virtual-host            virtual-host addressing (default: path style)
         --checksum                SDK request checksums (CRC32 trailer; off: only when required)
@@ -87,6 +93,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
     Set<Phase> phases = EnumSet.allOf(Phase.class);
     Duration duration = Duration.ofSeconds(10);
     Duration warmup = Duration.ofSeconds(5);
+    Duration prewarm = Duration.ZERO;
     int rounds = 1;
     boolean pathStyle = true;
     boolean checksum = false;
@@ -124,6 +131,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
             case "--phases" -> phases = parsePhases(v);
             case "--duration" -> duration = Quantities.parseDuration(v);
             case "--warmup" -> warmup = Quantities.parseDuration(v);
+            case "--prewarm" -> prewarm = Quantities.parseDuration(v);
             case "--rounds" -> rounds = positiveInt(opt, v);
             case "--json" -> json = v;
             case "--key" -> key = v;
@@ -157,7 +165,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
       throw new InvalidOptionException("--duration must be above zero");
     }
     return new BenchOptions(command, List.copyOf(targets), accessKey, secretKey, region, bucket,
-        threads, sizes, phases, duration, warmup, rounds, pathStyle, checksum, json, keep, key,
+        threads, sizes, phases, duration, warmup, prewarm, rounds, pathStyle, checksum, json, keep, key,
         expires, objects);
   }
 

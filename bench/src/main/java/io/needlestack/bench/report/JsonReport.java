@@ -31,6 +31,7 @@ public final class JsonReport {
     sb.append("  \"config\": {\"threads\": ").append(options.threads())
         .append(", \"duration_s\": ").append(num(options.duration().toMillis() / 1000.0))
         .append(", \"warmup_s\": ").append(num(options.warmup().toMillis() / 1000.0))
+        .append(", \"prewarm_s\": ").append(num(options.prewarm().toMillis() / 1000.0))
         .append(", \"rounds\": ").append(options.rounds())
         .append(", \"bucket\": ").append(str(options.bucket()))
         .append(", \"path_style\": ").append(options.pathStyle())

@@ -100,12 +100,20 @@ class BenchSmokeIT {
         "--target", "first=" + endpoint + "@" + s3proxy.pid(), "--target", "second=" + endpoint,
         "--access-key", ACCESS_KEY, "--secret-key", SECRET_KEY,
         "--threads", "2", "--sizes", "4KiB,64KiB", "--duration", "800ms", "--warmup", "400ms",
-        "--json", json.toString()},
+        "--prewarm", "300ms", "--json", json.toString()},
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
     String table = out.toString(StandardCharsets.UTF_8);
     String progress = err.toString(StandardCharsets.UTF_8);
     assertEquals(0, status, table + progress);
+    // The pre-warm ran on both targets at both sizes (up to 1 MiB), before the first timed phase.
+    int firstTimed = progress.indexOf(" r1 put]");
+    for (String target : List.of("first", "second")) {
+      for (String size : List.of("4KiB", "64KiB")) {
+        int at = progress.indexOf("[" + target + " " + size + "] pre-warm");
+        assertTrue(at >= 0 && at < firstTimed, "no pre-warm of " + target + " " + size + " before the timed phases:\n" + progress);
+      }
+    }
 
     // The table: a header, then one line per target, size and phase, each with operations done.
     List<String> lines = table.lines().toList();
@@ -132,6 +140,7 @@ class BenchSmokeIT {
 
     // The JSON: the same measurements with consistent figures.
     JsonObject doc = readJson(json);
+    assertEquals(0.3, doc.getJsonObject("config").getJsonNumber("prewarm_s").doubleValue(), 1e-9, doc.toString());
     assertEquals(2, doc.getJsonArray("targets").size());
     assertEquals(2 * 2 * 5, doc.getJsonArray("results").size());
     for (JsonObject r : doc.getJsonArray("results").getValuesAs(JsonObject.class)) {

@@ -29,6 +29,7 @@ class BenchOptionsTest {
     assertEquals(List.of(4096L, 65536L, 1L << 20, 64L << 20), o.sizes());
     assertEquals(EnumSet.allOf(Phase.class), o.phases());
     assertEquals(Duration.ofSeconds(10), o.duration());
+    assertTrue(o.prewarm().isZero(), "no pre-warm unless asked");
     assertTrue(o.pathStyle());
     assertFalse(o.checksum(), "checksums only when required: the peer may not handle them");
     assertEquals("127.0.0.1:8080", o.targets().get(0).label());
@@ -40,7 +41,7 @@ class BenchOptionsTest {
     BenchOptions o = BenchOptions.parse(new String[] {"run",
         "--target", "needlestack=http://127.0.0.1:8080@4242", "--target", "s3proxy=http://localhost:9000",
         "--region", "eu-west-1", "--bucket", "b1", "--threads", "3", "--sizes", "1MiB,4k",
-        "--phases", "get,put", "--duration", "1500ms", "--warmup", "0", "--rounds", "2",
+        "--phases", "get,put", "--duration", "1500ms", "--warmup", "0", "--prewarm", "3s", "--rounds", "2",
         "--virtual-host", "--checksum", "--json", "out/r.json", "--keep", "--objects", "2500"},
         Map.of("AWS_ACCESS_KEY_ID", "AK", "AWS_SECRET_ACCESS_KEY", "SK"));
     assertEquals(2, o.targets().size());
@@ -56,6 +57,7 @@ class BenchOptionsTest {
     assertEquals(EnumSet.of(Phase.PUT, Phase.GET), o.phases());
     assertEquals(Duration.ofMillis(1500), o.duration());
     assertTrue(o.warmup().isZero());
+    assertEquals(Duration.ofSeconds(3), o.prewarm());
     assertEquals(2, o.rounds());
     assertFalse(o.pathStyle());
     assertTrue(o.checksum());
