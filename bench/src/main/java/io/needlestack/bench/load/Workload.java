@@ -106,7 +106,7 @@ public final class Workload implements AutoCloseable {
   }
 
   /**
-   * Untimed PUT, GET and mixed load on every target in turn. It runs in this JVM because the
+   * Untimed load ({@code --prewarm-phases}, by default PUT, GET and mixed) on every target in turn. It runs in this JVM because the
    * client's own JIT is part of what has to warm up: with the AWS SDK compiled cold, 4 KiB PUTs
    * against one server ran at 1,294 ops/s in the first round of a run and 2,394 in the fourth,
    * which penalised whichever target a run measured first.
@@ -124,16 +124,24 @@ public final class Workload implements AutoCloseable {
     for (Target target : options.targets()) {
       S3Client s3 = clients.get(target.label());
       for (long size : sizes) {
-        progress.printf(Locale.ROOT, "[%s %s] pre-warm: put, get, mixed, %d ms each%n",
-            target.label(), Quantities.formatSize(size), options.prewarm().toMillis());
+        progress.printf(Locale.ROOT, "[%s %s] pre-warm: %s, %d ms each%n", target.label(),
+            Quantities.formatSize(size), labels(options.prewarmPhases()), options.prewarm().toMillis());
         KeyPool keys = new KeyPool("bench/" + runId + "/" + target.label() + "/prewarm/"
             + Quantities.formatSize(size) + "/");
-        for (Phase phase : List.of(Phase.PUT, Phase.GET, Phase.MIXED)) {
+        for (Phase phase : options.prewarmPhases()) {
           runner.run(s3, options.bucket(), phase, (int) size, keys, options.prewarm().toNanos(), 0, 0);
         }
         cleanUp(s3, keys);
       }
     }
+  }
+
+  private static String labels(Set<Phase> phases) {
+    StringBuilder sb = new StringBuilder();
+    for (Phase p : phases) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(p.label());
+    }
+    return sb.toString();
   }
 
   private void warmUp(S3Client s3, Target target, int size) {

@@ -27,6 +27,7 @@ import java.util.TreeSet;
  * @param prewarm unmeasured load on every target in turn before any timed round, in this client
  *     JVM (PUT, GET, mixed, this long each, at the run's sizes up to 1 MiB): warms the servers and
  *     the client's own JIT, which otherwise makes the first target measured look slower (zero: none)
+ * @param prewarmPhases the phases of {@code --prewarm}, in {@link Phase} order
  * @param rounds times each target runs each size's phases, alternating targets
  * @param pathStyle path-style addressing (else virtual-host style)
  * @param checksum SDK request checksums (CRC32 trailer) instead of only when required
@@ -39,7 +40,7 @@ import java.util.TreeSet;
  */
 public record BenchOptions(String command, List<Target> targets, String accessKey,
     String secretKey, String region, String bucket, int threads, List<Long> sizes, Set<Phase> phases,
-    Duration duration, Duration warmup, Duration prewarm, int rounds, boolean pathStyle, boolean checksum,
+    Duration duration, Duration warmup, Duration prewarm, Set<Phase> prewarmPhases, int rounds, boolean pathStyle, boolean checksum,
     String jsonPath, boolean keep, String key, Duration expires, long objects) {
 
   /** The option summary printed by {@code --help} and after an invalid option. */
@@ -57,6 +58,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
         --prewarm 0               untimed PUT, GET and mixed load of this length per phase on
                                   every target in turn before the timed rounds, sizes up to 1 MiB
                                   (warms the servers and this client's JIT alike)
+        --prewarm-phases put,get,mixed   the phases of --prewarm
         --rounds 1                rounds per size, targets alternating (ABBA order)
         --virtual-host            virtual-host addressing (default: path style)
         --checksum                SDK request checksums (CRC32 trailer; off: only when required)
@@ -94,6 +96,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
     Duration duration = Duration.ofSeconds(10);
     Duration warmup = Duration.ofSeconds(5);
     Duration prewarm = Duration.ZERO;
+    Set<Phase> prewarmPhases = EnumSet.of(Phase.PUT, Phase.GET, Phase.MIXED);
     int rounds = 1;
     boolean pathStyle = true;
     boolean checksum = false;
@@ -132,6 +135,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
             case "--duration" -> duration = Quantities.parseDuration(v);
             case "--warmup" -> warmup = Quantities.parseDuration(v);
             case "--prewarm" -> prewarm = Quantities.parseDuration(v);
+            case "--prewarm-phases" -> prewarmPhases = parsePhases(v);
             case "--rounds" -> rounds = positiveInt(opt, v);
             case "--json" -> json = v;
             case "--key" -> key = v;
@@ -165,7 +169,7 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
       throw new InvalidOptionException("--duration must be above zero");
     }
     return new BenchOptions(command, List.copyOf(targets), accessKey, secretKey, region, bucket,
-        threads, sizes, phases, duration, warmup, prewarm, rounds, pathStyle, checksum, json, keep, key,
+        threads, sizes, phases, duration, warmup, prewarm, prewarmPhases, rounds, pathStyle, checksum, json, keep, key,
         expires, objects);
   }
 

@@ -45,6 +45,11 @@ public final class JsonReport {
     for (Phase p : options.phases()) {
       sb.append(i++ == 0 ? "" : ", ").append(str(p.label()));
     }
+    sb.append("], \"prewarm_phases\": [");
+    i = 0;
+    for (Phase p : options.prewarmPhases()) {
+      sb.append(i++ == 0 ? "" : ", ").append(str(p.label()));
+    }
     sb.append("]},\n  \"targets\": [");
     i = 0;
     for (Target t : options.targets()) {

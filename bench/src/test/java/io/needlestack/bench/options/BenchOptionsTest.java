@@ -30,6 +30,7 @@ class BenchOptionsTest {
     assertEquals(EnumSet.allOf(Phase.class), o.phases());
     assertEquals(Duration.ofSeconds(10), o.duration());
     assertTrue(o.prewarm().isZero(), "no pre-warm unless asked");
+    assertEquals(EnumSet.of(Phase.PUT, Phase.GET, Phase.MIXED), o.prewarmPhases());
     assertTrue(o.pathStyle());
     assertFalse(o.checksum(), "checksums only when required: the peer may not handle them");
     assertEquals("127.0.0.1:8080", o.targets().get(0).label());
@@ -41,7 +42,7 @@ class BenchOptionsTest {
     BenchOptions o = BenchOptions.parse(new String[] {"run",
         "--target", "needlestack=http://127.0.0.1:8080@4242", "--target", "s3proxy=http://localhost:9000",
         "--region", "eu-west-1", "--bucket", "b1", "--threads", "3", "--sizes", "1MiB,4k",
-        "--phases", "get,put", "--duration", "1500ms", "--warmup", "0", "--prewarm", "3s", "--rounds", "2",
+        "--phases", "get,put", "--duration", "1500ms", "--warmup", "0", "--prewarm", "3s", "--prewarm-phases", "put", "--rounds", "2",
         "--virtual-host", "--checksum", "--json", "out/r.json", "--keep", "--objects", "2500"},
         Map.of("AWS_ACCESS_KEY_ID", "AK", "AWS_SECRET_ACCESS_KEY", "SK"));
     assertEquals(2, o.targets().size());
@@ -58,6 +59,7 @@ class BenchOptionsTest {
     assertEquals(Duration.ofMillis(1500), o.duration());
     assertTrue(o.warmup().isZero());
     assertEquals(Duration.ofSeconds(3), o.prewarm());
+    assertEquals(EnumSet.of(Phase.PUT), o.prewarmPhases());
     assertEquals(2, o.rounds());
     assertFalse(o.pathStyle());
     assertTrue(o.checksum());
