@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
@@ -106,8 +107,8 @@ public final class Workload implements AutoCloseable {
   }
 
   /**
-   * Untimed load ({@code --prewarm-phases}, by default PUT, GET and mixed) on every target in turn. It runs in this JVM because the
-   * client's own JIT is part of what has to warm up: with the AWS SDK compiled cold, 4 KiB PUTs
+   * Untimed load ({@code --prewarm-phases}, by default PUT, GET and mixed) on every target in
+   * turn. It runs in this JVM because the client's own JIT is part of what has to warm up: with the AWS SDK compiled cold, 4 KiB PUTs
    * against one server ran at 1,294 ops/s in the first round of a run and 2,394 in the fourth,
    * which penalised whichever target a run measured first.
    */
@@ -125,7 +126,9 @@ public final class Workload implements AutoCloseable {
       S3Client s3 = clients.get(target.label());
       for (long size : sizes) {
         progress.printf(Locale.ROOT, "[%s %s] pre-warm: %s, %d ms each%n", target.label(),
-            Quantities.formatSize(size), labels(options.prewarmPhases()), options.prewarm().toMillis());
+            Quantities.formatSize(size),
+            options.prewarmPhases().stream().map(Phase::label).collect(Collectors.joining(", ")),
+            options.prewarm().toMillis());
         KeyPool keys = new KeyPool("bench/" + runId + "/" + target.label() + "/prewarm/"
             + Quantities.formatSize(size) + "/");
         for (Phase phase : options.prewarmPhases()) {
@@ -134,14 +137,6 @@ public final class Workload implements AutoCloseable {
         cleanUp(s3, keys);
       }
     }
-  }
-
-  private static String labels(Set<Phase> phases) {
-    StringBuilder sb = new StringBuilder();
-    for (Phase p : phases) {
-      sb.append(sb.length() == 0 ? "" : ", ").append(p.label());
-    }
-    return sb.toString();
   }
 
   private void warmUp(S3Client s3, Target target, int size) {

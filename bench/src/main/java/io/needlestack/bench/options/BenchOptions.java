@@ -25,8 +25,9 @@ import java.util.TreeSet;
  * @param duration length of each timed phase
  * @param warmup unmeasured load per target and size before its first round
  * @param prewarm unmeasured load on every target in turn before any timed round, in this client
- *     JVM (PUT, GET, mixed, this long each, at the run's sizes up to 1 MiB): warms the servers and
- *     the client's own JIT, which otherwise makes the first target measured look slower (zero: none)
+ *     JVM ({@code prewarmPhases}, this long each, at the run's sizes up to 1 MiB): warms the servers
+ *     and the client's own JIT, which otherwise makes the first target measured look slower (zero:
+ *     none)
  * @param prewarmPhases the phases of {@code --prewarm}, in {@link Phase} order
  * @param rounds times each target runs each size's phases, alternating targets
  * @param pathStyle path-style addressing (else virtual-host style)
@@ -40,8 +41,8 @@ import java.util.TreeSet;
  */
 public record BenchOptions(String command, List<Target> targets, String accessKey,
     String secretKey, String region, String bucket, int threads, List<Long> sizes, Set<Phase> phases,
-    Duration duration, Duration warmup, Duration prewarm, Set<Phase> prewarmPhases, int rounds, boolean pathStyle, boolean checksum,
-    String jsonPath, boolean keep, String key, Duration expires, long objects) {
+    Duration duration, Duration warmup, Duration prewarm, Set<Phase> prewarmPhases, int rounds,
+    boolean pathStyle, boolean checksum, String jsonPath, boolean keep, String key, Duration expires, long objects) {
 
   /** The option summary printed by {@code --help} and after an invalid option. */
   public static final String USAGE = """
@@ -169,8 +170,8 @@ public record BenchOptions(String command, List<Target> targets, String accessKe
       throw new InvalidOptionException("--duration must be above zero");
     }
     return new BenchOptions(command, List.copyOf(targets), accessKey, secretKey, region, bucket,
-        threads, sizes, phases, duration, warmup, prewarm, prewarmPhases, rounds, pathStyle, checksum, json, keep, key,
-        expires, objects);
+        threads, sizes, phases, duration, warmup, prewarm, prewarmPhases, rounds, pathStyle, checksum,
+        json, keep, key, expires, objects);
   }
 
   private static int positiveInt(String opt, String v) {

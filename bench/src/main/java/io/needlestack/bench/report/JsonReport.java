@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The JSON report: the run's configuration, one object per measurement and the ratio lines.
@@ -40,18 +41,10 @@ public final class JsonReport {
     for (int i = 0; i < options.sizes().size(); i++) {
       sb.append(i == 0 ? "" : ", ").append(options.sizes().get(i));
     }
-    sb.append("], \"phases\": [");
+    sb.append("], \"phases\": ").append(phaseList(options.phases()))
+        .append(", \"prewarm_phases\": ").append(phaseList(options.prewarmPhases()))
+        .append("},\n  \"targets\": [");
     int i = 0;
-    for (Phase p : options.phases()) {
-      sb.append(i++ == 0 ? "" : ", ").append(str(p.label()));
-    }
-    sb.append("], \"prewarm_phases\": [");
-    i = 0;
-    for (Phase p : options.prewarmPhases()) {
-      sb.append(i++ == 0 ? "" : ", ").append(str(p.label()));
-    }
-    sb.append("]},\n  \"targets\": [");
-    i = 0;
     for (Target t : options.targets()) {
       sb.append(i++ == 0 ? "" : ", ").append("{\"label\": ").append(str(t.label()))
           .append(", \"endpoint\": ").append(str(t.endpoint().toString())).append('}');
@@ -93,6 +86,15 @@ public final class JsonReport {
     }
     sb.append("\n  ]\n}\n");
     return sb.toString();
+  }
+
+  /** A JSON array of the phases' labels, in {@link Phase} order. */
+  private static String phaseList(Set<Phase> phases) {
+    StringBuilder sb = new StringBuilder("[");
+    for (Phase p : phases) {
+      sb.append(sb.length() == 1 ? "" : ", ").append(str(p.label()));
+    }
+    return sb.append(']').toString();
   }
 
   static String num(double v) {

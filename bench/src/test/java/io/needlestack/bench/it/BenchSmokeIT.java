@@ -111,7 +111,8 @@ class BenchSmokeIT {
     for (String target : List.of("first", "second")) {
       for (String size : List.of("4KiB", "64KiB")) {
         int at = progress.indexOf("[" + target + " " + size + "] pre-warm");
-        assertTrue(at >= 0 && at < firstTimed, "no pre-warm of " + target + " " + size + " before the timed phases:\n" + progress);
+        assertTrue(at >= 0 && at < firstTimed,
+            "no pre-warm of " + target + " " + size + " before the timed phases:\n" + progress);
       }
     }
 
@@ -140,7 +141,11 @@ class BenchSmokeIT {
 
     // The JSON: the same measurements with consistent figures.
     JsonObject doc = readJson(json);
-    assertEquals(0.3, doc.getJsonObject("config").getJsonNumber("prewarm_s").doubleValue(), 1e-9, doc.toString());
+    JsonObject config = doc.getJsonObject("config");
+    assertEquals(0.3, config.getJsonNumber("prewarm_s").doubleValue(), 1e-9, doc.toString());
+    assertEquals(List.of("put", "get", "mixed"),
+        config.getJsonArray("prewarm_phases").getValuesAs(jakarta.json.JsonString.class).stream()
+            .map(jakarta.json.JsonString::getString).toList(), doc.toString());
     assertEquals(2, doc.getJsonArray("targets").size());
     assertEquals(2 * 2 * 5, doc.getJsonArray("results").size());
     for (JsonObject r : doc.getJsonArray("results").getValuesAs(JsonObject.class)) {

@@ -42,7 +42,8 @@ class BenchOptionsTest {
     BenchOptions o = BenchOptions.parse(new String[] {"run",
         "--target", "needlestack=http://127.0.0.1:8080@4242", "--target", "s3proxy=http://localhost:9000",
         "--region", "eu-west-1", "--bucket", "b1", "--threads", "3", "--sizes", "1MiB,4k",
-        "--phases", "get,put", "--duration", "1500ms", "--warmup", "0", "--prewarm", "3s", "--prewarm-phases", "put", "--rounds", "2",
+        "--phases", "get,put", "--duration", "1500ms", "--warmup", "0", "--prewarm", "3s",
+        "--prewarm-phases", "put", "--rounds", "2",
         "--virtual-host", "--checksum", "--json", "out/r.json", "--keep", "--objects", "2500"},
         Map.of("AWS_ACCESS_KEY_ID", "AK", "AWS_SECRET_ACCESS_KEY", "SK"));
     assertEquals(2, o.targets().size());
