@@ -215,12 +215,65 @@ public class NodeRecovery {
         }
     }
 
-    /** One pass over every peer; the node counts as recovered at its end (errors are reported, not fatal). */
+    /**
+     * One pass over every peer; the node counts as recovered at its end (errors are reported, not
+     * fatal).
+     *
+     * <p>This node's digests are taken once, before the first peer, so a version it pulls from one
+     * peer is not yet in the digests it compares with the others: another peer that lacks it too
+     * (its replica write still on its way, or waiting in a coordinator's repair queue) would not
+     * get it. So when the first round pulled anything, every peer is compared once more, only in
+     * the sub-ranges where this node's holdings now differ from the digests that peer sent in the
+     * first round. The pass thus leaves every replica it shares a sub-range with holding the
+     * newest version it saw, not just this node.
+     */
     void recover(Ring ring, String trigger) {
         Instant t0 = Instant.now();
         List<RingNode> peers = ring.members().stream().filter(n -> !n.id().equals(selfId)).toList();
         Progress p = new Progress(trigger, t0, peers.size());
         set(p.record("running", false));
+        Map<String, SegmentDigests> theirs = new HashMap<>();
+        Map<String, SegmentDigests> mine = ownDigests(ring, peers);
+        for (RingNode peer : peers) {
+            try {
+                RecoveryClient client = client(peer);
+                SegmentDigests d = client.digests(selfId, ring.checksumHex());
+                theirs.put(peer.id(), d);
+                BitSet differ = mine.get(peer.id()).differing(d);
+                p.segments.addAndGet(mine.get(peer.id()).nonEmptyEither(d));
+                p.differed.addAndGet(differ.cardinality());
+                exchange(ring, peer, client, differ, p);
+            } catch (RuntimeException e) {
+                p.errors.incrementAndGet();
+                p.message = "peer " + peer.id() + ": " + e.getMessage();
+                LOG.log(Level.WARNING, "recovery of " + selfId + " with " + peer.id() + " failed", e);
+            }
+            set(p.record("running", false));
+        }
+        List<RingNode> again = peers.stream().filter(n -> theirs.containsKey(n.id())).toList();
+        if (p.pulled.get() > 0 && !again.isEmpty()) {
+            Map<String, SegmentDigests> now = ownDigests(ring, again);
+            for (RingNode peer : again) {
+                try {
+                    // Only the sub-ranges that changed here since the peer's digests: what this pass pulled.
+                    BitSet differ = now.get(peer.id()).differing(theirs.get(peer.id()));
+                    exchange(ring, peer, client(peer), differ, p);
+                } catch (RuntimeException e) {
+                    p.errors.incrementAndGet();
+                    p.message = "peer " + peer.id() + ": " + e.getMessage();
+                    LOG.log(Level.WARNING, "second round of " + selfId + " with " + peer.id() + " failed", e);
+                }
+                set(p.record("running", false));
+            }
+        }
+        RecoveryRecord done = p.record(p.errors.get() == 0 ? "done" : "failed", true);
+        set(done);
+        LOG.info(() -> "recovery of " + selfId + " (" + trigger + ") finished in "
+                + Duration.between(t0, Instant.now()).toMillis() + " ms: " + done.toJson());
+    }
+
+    /** Digests of this node's holdings, for each of {@code peers}, of what both are replicas of. */
+    private Map<String, SegmentDigests> ownDigests(Ring ring, List<RingNode> peers) {
         Map<String, SegmentDigests> mine = new HashMap<>();
         peers.forEach(n -> mine.put(n.id(), new SegmentDigests()));
         Holdings.walk(local::scan, null, h -> true, (h, r) -> {
@@ -237,29 +290,16 @@ public class NodeRecovery {
             }
             return true;
         });
-        for (RingNode peer : peers) {
-            try {
-                recoverWith(ring, peer, mine.get(peer.id()), p);
-            } catch (RuntimeException e) {
-                p.errors.incrementAndGet();
-                p.message = "peer " + peer.id() + ": " + e.getMessage();
-                LOG.log(Level.WARNING, "recovery of " + selfId + " with " + peer.id() + " failed", e);
-            }
-            set(p.record("running", false));
-        }
-        RecoveryRecord done = p.record(p.errors.get() == 0 ? "done" : "failed", true);
-        set(done);
-        LOG.info(() -> "recovery of " + selfId + " (" + trigger + ") finished in "
-                + Duration.between(t0, Instant.now()).toMillis() + " ms: " + done.toJson());
+        return mine;
     }
 
-    private void recoverWith(Ring ring, RingNode peer, SegmentDigests own, Progress p) {
+    private RecoveryClient client(RingNode peer) {
         // A peer digests by scanning its whole store: far longer than a replica call may take.
-        RecoveryClient client = new RecoveryClient(URI.create(peer.endpoint()), auth, http, SCAN_TIMEOUT);
-        SegmentDigests theirs = client.digests(selfId, ring.checksumHex());
-        BitSet differ = own.differing(theirs);
-        p.segments.addAndGet(own.nonEmptyEither(theirs));
-        p.differed.addAndGet(differ.cardinality());
+        return new RecoveryClient(URI.create(peer.endpoint()), auth, http, SCAN_TIMEOUT);
+    }
+
+    /** Lists both sides' holdings in the {@code differ} sub-ranges and copies each newer version across. */
+    private void exchange(Ring ring, RingNode peer, RecoveryClient client, BitSet differ, Progress p) {
         NeedleStorage remote = store(peer);
         // Batches of sub-ranges bound what is held in memory at once.
         for (int from = differ.nextSetBit(0); from >= 0; ) {
