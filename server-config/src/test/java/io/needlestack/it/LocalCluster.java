@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,7 +86,7 @@ public final class LocalCluster {
     /** A base port P with P, P+1 (HTTP), P+1000, P+1001 (Hazelcast), P+2000, P+2001 (internal) free. */
     public static int freeBasePort(int nodes) {
         for (int attempt = 0; attempt < 500; attempt++) {
-            int p = ThreadLocalRandom.current().nextInt(20000, 40000);
+            int p = NodeProcess.portBelowEphemeral(2000 + nodes);
             boolean free = true;
             for (int i = 0; i < nodes && free; i++) {
                 free = NodeProcess.bindable(p + i) && NodeProcess.bindable(p + 1000 + i)

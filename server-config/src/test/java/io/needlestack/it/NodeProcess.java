@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -117,18 +118,13 @@ public final class NodeProcess implements AutoCloseable {
     /**
      * A free loopback TCP port whose companions {@code port + 1000} (the node's Hazelcast port by
      * default) and {@code port + 2000} (its internal port) are free too; never the same port twice
-     * in one test JVM.
+     * in one test JVM. It lies below the kernel's ephemeral range ({@link #portBelowEphemeral}).
      */
     public static synchronized int freePort() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port;
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            if (port + 2000 > 65535 || HANDED_OUT.contains(port) || HANDED_OUT.contains(port + 1000)
-                    || HANDED_OUT.contains(port + 2000) || !bindable(port + 1000) || !bindable(port + 2000)) {
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = portBelowEphemeral(2000);
+            if (HANDED_OUT.contains(port) || HANDED_OUT.contains(port + 1000) || HANDED_OUT.contains(port + 2000)
+                    || !bindable(port) || !bindable(port + 1000) || !bindable(port + 2000)) {
                 continue;
             }
             HANDED_OUT.add(port);
@@ -136,7 +132,29 @@ public final class NodeProcess implements AutoCloseable {
             HANDED_OUT.add(port + 2000);
             return port;
         }
-        throw new IllegalStateException("no free port pair found");
+        throw new IllegalStateException("no free port triple found");
+    }
+
+    /**
+     * A random port {@code p} such that {@code p .. p + span} all lie between 10000 and the start of
+     * the kernel's ephemeral port range ({@code /proc/sys/net/ipv4/ip_local_port_range}; 32768 where
+     * it cannot be read). A port handed out by the kernel (port 0) or inside that range can be taken
+     * by any outgoing connection's local end while a test has the node that owns it stopped (every
+     * refused reconnect to the stopped node takes one), and the node then cannot bind it again.
+     */
+    public static int portBelowEphemeral(int span) {
+        int low = 32768;
+        try {
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
+            low = Integer.parseInt(range[0]);
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or unreadable: the usual default.
+        }
+        int top = low - span;
+        if (top <= 10000) {
+            throw new IllegalStateException("the ephemeral port range starts at " + low + ": no room below it for tests");
+        }
+        return ThreadLocalRandom.current().nextInt(10000, top);
     }
 
     /** Whether nothing listens on the loopback {@code port} now. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -68,7 +67,7 @@ public final class PayaraServerDomain implements AutoCloseable {
 
     private static int freePortBase() {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20000 + ThreadLocalRandom.current().nextInt(0, 400) * 100;
+            int base = NodeProcess.portBelowEphemeral(100) / 100 * 100;
             boolean free = true;
             for (int off : PORT_OFFSETS) {
                 free &= bindable(base + off);

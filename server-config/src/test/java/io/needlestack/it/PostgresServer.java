@@ -169,9 +169,8 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        // Below the ephemeral range: the server may be stopped and started again on the same port.
+        return NodeProcess.freePort();
     }
 }
