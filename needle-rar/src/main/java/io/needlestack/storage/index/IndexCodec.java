@@ -123,6 +123,24 @@ final class IndexCodec {
         throw new CorruptNeedleException("index key without separator");
     }
 
+    /**
+     * The smallest key that sorts after every key starting with {@code prefix} (unsigned byte
+     * order): trailing 0xFF bytes dropped, the last byte left incremented. Null when there is
+     * none (the prefix is empty or all 0xFF).
+     */
+    static byte[] successor(byte[] prefix) {
+        int n = prefix.length;
+        while (n > 0 && prefix[n - 1] == (byte) 0xFF) {
+            n--;
+        }
+        if (n == 0) {
+            return null;
+        }
+        byte[] out = java.util.Arrays.copyOf(prefix, n);
+        out[n - 1]++;
+        return out;
+    }
+
     static boolean startsWith(byte[] key, byte[] prefix) {
         if (key.length < prefix.length) {
             return false;

@@ -24,9 +24,11 @@ import org.rocksdb.IndexType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
@@ -294,7 +296,8 @@ public final class NeedleIndex implements Closeable {
 
     private List<IndexCodec.Entry> versions(byte[] prefix) {
         List<IndexCodec.Entry> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator()) {
+        try (Scoped scoped = scoped(prefix)) {
+            RocksIterator it = scoped.iterator;
             for (it.seek(prefix); it.isValid() && IndexCodec.startsWith(it.key(), prefix); it.next()) {
                 out.add(IndexCodec.decode(it.key(), it.value()));
             }
@@ -326,7 +329,8 @@ public final class NeedleIndex implements Closeable {
     }
 
     private Optional<NeedleRecord> readNewest(byte[] prefix) {
-        try (RocksIterator it = db.newIterator()) {
+        try (Scoped scoped = scoped(prefix)) {
+            RocksIterator it = scoped.iterator;
             it.seek(prefix);
             if (it.isValid() && IndexCodec.startsWith(it.key(), prefix)) {
                 return Optional.of(IndexCodec.decode(it.key(), it.value()).record());
@@ -363,7 +367,8 @@ public final class NeedleIndex implements Closeable {
                 seek = afterSeek;
             }
         }
-        try (RocksIterator it = db.newIterator()) {
+        try (Scoped scoped = scoped(scope)) {
+            RocksIterator it = scoped.iterator;
             it.seek(seek);
             while (it.isValid() && IndexCodec.startsWith(it.key(), scope) && out.size() < limit) {
                 IndexCodec.Entry e = IndexCodec.decode(it.key(), it.value());
@@ -476,6 +481,34 @@ public final class NeedleIndex implements Closeable {
             }
         } catch (RocksDBException e) {
             throw new StoreIOException("dropping index entries of containers " + containerIds + " failed", e);
+        }
+    }
+
+    /**
+     * An iterator that ends where the keys starting with {@code prefix} end. Without the bound, a
+     * seek for a key with no entries (every new key's PUT) steps over all the deleted entries that
+     * follow it until it reaches a live one: after a rebalance handed a range away or a tombstone
+     * purge, that is every entry of the range, until RocksDB compacts them away.
+     */
+    private Scoped scoped(byte[] prefix) {
+        byte[] end = IndexCodec.successor(prefix);
+        if (end == null) {
+            return new Scoped(db.newIterator(), null, null);
+        }
+        Slice upper = new Slice(end);
+        ReadOptions read = new ReadOptions().setIterateUpperBound(upper);
+        return new Scoped(db.newIterator(read), read, upper);
+    }
+
+    /** An iterator with the options and bound it reads by, which must outlive it. */
+    private record Scoped(RocksIterator iterator, ReadOptions read, Slice upper) implements AutoCloseable {
+        @Override
+        public void close() {
+            iterator.close();
+            if (read != null) {
+                read.close();
+                upper.close();
+            }
         }
     }
 
