@@ -64,7 +64,7 @@ public final class NeedleIndex implements Closeable {
      * costs no RocksDB iterator: creating, seeking and closing one and decoding its entry was
      * a fifth of a small GET's CPU. Every change of a key's entries removes the key under the
      * key's stripe lock; a miss reads RocksDB and fills the entry under the same lock, so a
-     * value read before a change can never be stored after it. Bounded by clearing when full.
+     * value read before a change can never be stored after it. Bounded: see {@link NewestCachePolicy}.
      */
     private final ConcurrentHashMap<NeedleKey, Optional<NeedleRecord>> newestCache = new ConcurrentHashMap<>();
     /** Misses fill the cache under the read side; bulk drops take the write side. */
@@ -72,6 +72,8 @@ public final class NeedleIndex implements Closeable {
 
     /** Entries of {@link #newestCache} at most (a few hundred bytes each). */
     static final int NEWEST_CACHE_ENTRIES = 32_768;
+    /** When {@link #newestCache} takes an entry and when it starts over. */
+    private final NewestCachePolicy newestPolicy = new NewestCachePolicy(NEWEST_CACHE_ENTRIES);
 
     private NeedleIndex(Path directory, LRUCache cache, BloomFilter filter, Options options, RocksDB db, boolean created) {
         this.directory = directory;
@@ -309,6 +311,10 @@ public final class NeedleIndex implements Closeable {
     /** The newest version of a key, tombstones included. */
     public Optional<NeedleRecord> newest(NeedleKey key) {
         Optional<NeedleRecord> cached = newestCache.get(key);
+        if (newestPolicy.lookedUp(cached != null, newestCache.size())) {
+            // Only removes entries: safe without the stripe locks, like a write's removal.
+            newestCache.clear();
+        }
         if (cached != null) {
             return cached;
         }
@@ -317,10 +323,9 @@ public final class NeedleIndex implements Closeable {
         try {
             synchronized (KEY_STRIPES[Math.floorMod(Arrays.hashCode(prefix), KEY_STRIPES.length)]) {
                 Optional<NeedleRecord> found = readNewest(prefix);
-                if (newestCache.size() >= NEWEST_CACHE_ENTRIES) {
-                    newestCache.clear();
+                if (newestPolicy.admits(newestCache.size())) {
+                    newestCache.put(key, found);
                 }
-                newestCache.put(key, found);
                 return found;
             }
         } finally {
