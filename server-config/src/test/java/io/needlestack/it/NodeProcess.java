@@ -143,18 +143,26 @@ public final class NodeProcess implements AutoCloseable {
      * refused reconnect to the stopped node takes one), and the node then cannot bind it again.
      */
     public static int portBelowEphemeral(int span) {
-        int low = 32768;
-        try {
-            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+");
-            low = Integer.parseInt(range[0]);
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or unreadable: the usual default.
-        }
-        int top = low - span;
+        int top = EPHEMERAL_LOW - span;
         if (top <= 10000) {
-            throw new IllegalStateException("the ephemeral port range starts at " + low + ": no room below it for tests");
+            throw new IllegalStateException("the ephemeral port range starts at " + EPHEMERAL_LOW
+                    + ": no room below it for tests");
         }
         return ThreadLocalRandom.current().nextInt(10000, top);
+    }
+
+    /** The first port of the kernel's ephemeral range, read once. */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
+
+    private static int ephemeralLow() {
+        try {
+            // readAllLines: Files.readString returns only the first byte of a /proc file (size 0).
+            String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim()
+                    .split("\\s+");
+            return Integer.parseInt(range[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768; // not Linux, or unreadable: the usual default
+        }
     }
 
     /** Whether nothing listens on the loopback {@code port} now. */

@@ -244,9 +244,7 @@ public class NodeRecovery {
                 p.differed.addAndGet(differ.cardinality());
                 exchange(ring, peer, client, differ, p);
             } catch (RuntimeException e) {
-                p.errors.incrementAndGet();
-                p.message = "peer " + peer.id() + ": " + e.getMessage();
-                LOG.log(Level.WARNING, "recovery of " + selfId + " with " + peer.id() + " failed", e);
+                peerFailed(p, peer, "recovery", e);
             }
             set(p.record("running", false));
         }
@@ -259,9 +257,7 @@ public class NodeRecovery {
                     BitSet differ = now.get(peer.id()).differing(theirs.get(peer.id()));
                     exchange(ring, peer, client(peer), differ, p);
                 } catch (RuntimeException e) {
-                    p.errors.incrementAndGet();
-                    p.message = "peer " + peer.id() + ": " + e.getMessage();
-                    LOG.log(Level.WARNING, "second round of " + selfId + " with " + peer.id() + " failed", e);
+                    peerFailed(p, peer, "second round", e);
                 }
                 set(p.record("running", false));
             }
@@ -270,6 +266,13 @@ public class NodeRecovery {
         set(done);
         LOG.info(() -> "recovery of " + selfId + " (" + trigger + ") finished in "
                 + Duration.between(t0, Instant.now()).toMillis() + " ms: " + done.toJson());
+    }
+
+    /** A peer's part of a pass failed: counted and reported, and the pass goes on with the next. */
+    private void peerFailed(Progress p, RingNode peer, String what, RuntimeException e) {
+        p.errors.incrementAndGet();
+        p.message = "peer " + peer.id() + ": " + e.getMessage();
+        LOG.log(Level.WARNING, what + " of " + selfId + " with " + peer.id() + " failed", e);
     }
 
     /** Digests of this node's holdings, for each of {@code peers}, of what both are replicas of. */

@@ -311,7 +311,7 @@ public final class NeedleIndex implements Closeable {
     /** The newest version of a key, tombstones included. */
     public Optional<NeedleRecord> newest(NeedleKey key) {
         Optional<NeedleRecord> cached = newestCache.get(key);
-        if (newestPolicy.lookedUp(cached != null, newestCache.size())) {
+        if (newestPolicy.lookedUp(cached != null, newestCache::size)) {
             // Only removes entries: safe without the stripe locks, like a write's removal.
             newestCache.clear();
         }
@@ -380,11 +380,8 @@ public final class NeedleIndex implements Closeable {
                 if (includeTombstones || !e.record().tombstone()) {
                     out.add(e.record());
                 }
-                // Skip the older versions of this name: its key prefix followed by 0x01 sorts after all of them.
-                byte[] namePrefix = IndexCodec.keyPrefix(e.record().key());
-                byte[] next = Arrays.copyOf(namePrefix, namePrefix.length);
-                next[next.length - 1] = 0x01;
-                it.seek(next);
+                // Skip the older versions of this name: its key prefix's successor sorts after all of them.
+                it.seek(IndexCodec.successor(IndexCodec.keyPrefix(e.record().key())));
             }
             status(it);
         }

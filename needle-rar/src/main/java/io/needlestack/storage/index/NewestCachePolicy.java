@@ -2,6 +2,7 @@ package io.needlestack.storage.index;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * When the index's cache of newest versions takes a new entry, and when it starts over.
@@ -37,10 +38,11 @@ final class NewestCachePolicy {
      * Counts one lookup.
      *
      * @param hit  whether the cache answered it
-     * @param size the cache's size now
+     * @param size the cache's size, asked only when a window ends (a concurrent map sums its
+     *             counters to answer, which every lookup need not pay for)
      * @return true when the cache should be cleared now (at most once per window)
      */
-    boolean lookedUp(boolean hit, int size) {
+    boolean lookedUp(boolean hit, IntSupplier size) {
         if (hit) {
             hits.increment();
         }
@@ -48,7 +50,7 @@ final class NewestCachePolicy {
             return false;
         }
         long h = hits.sumThenReset();
-        return size >= capacity && h * MIN_HIT_DIVISOR < WINDOW;
+        return h * MIN_HIT_DIVISOR < WINDOW && size.getAsInt() >= capacity;
     }
 
     /** Whether a miss may add its answer to a cache of {@code size} entries. */

@@ -15,7 +15,7 @@ class NewestCachePolicyTest {
     private static int window(NewestCachePolicy p, int hitsPerTen, int size) {
         int clears = 0;
         for (int i = 0; i < NewestCachePolicy.WINDOW; i++) {
-            clears += p.lookedUp(i % 10 < hitsPerTen, size) ? 1 : 0;
+            clears += p.lookedUp(i % 10 < hitsPerTen, () -> size) ? 1 : 0;
         }
         return clears;
     }
