@@ -289,6 +289,19 @@ public class RoutedNeedleStorage implements NeedleStorage {
     }
 
     @Override
+    public boolean answersAlone(NeedleKey key) {
+        Optional<Ring> ring = view.ring();
+        if (ring.isEmpty()) {
+            return true;
+        }
+        if (view.transition().isPresent()) {
+            return false;
+        }
+        List<RingNode> replicas = ReplicatedNeedleStorage.replicasOf(ring.get(), key);
+        return replicas.size() == 1 && replicas.get(0).id().equals(selfId);
+    }
+
+    @Override
     public List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
                                    boolean includeTombstones) {
         return target().list(kind, bucket, prefix, startAfter, limit, includeTombstones);

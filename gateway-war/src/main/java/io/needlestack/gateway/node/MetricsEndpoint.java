@@ -77,11 +77,17 @@ public class MetricsEndpoint {
         labelled(b, "needlestack_cache_bytes", "gauge", "Bytes held by the object cache.", tiers, TierStats::bytes);
         labelled(b, "needlestack_cache_entries", "gauge", "Entries held by the object cache.", tiers,
                 TierStats::entries);
+        labelled(b, "needlestack_cache_fills_skipped_total", "counter",
+                "Reads that could have filled the cache and did not: its recent fills were seldom read again.",
+                tiers, TierStats::skipped);
         gauge(b, "needlestack_cache_pointer_hits_total", "counter",
                 "Object reads whose newest version came from an answer kept under call-back promises (no HEAD).",
                 coherence.pointerHits());
         gauge(b, "needlestack_cache_pointer_misses_total", "counter",
                 "Object reads that asked the replicas for the newest version.", coherence.pointerMisses());
+        gauge(b, "needlestack_cache_pointer_promises_skipped_total", "counter",
+                "HEADs that asked for no promise: the answers kept lately were seldom used before they ran out.",
+                coherence.promisesSkipped());
         gauge(b, "needlestack_cache_callbacks_total", "counter",
                 "Call-backs this node, as a replica, sent to other gateways after a write of a key they kept.",
                 coherence.callbacks());

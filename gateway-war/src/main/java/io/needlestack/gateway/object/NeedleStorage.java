@@ -54,6 +54,15 @@ public interface NeedleStorage {
         return false;
     }
 
+    /**
+     * Whether a HEAD of {@code key} is answered by this node alone, asking no other node (no ring,
+     * or a ring that places the key on this node only). A kept answer of such a HEAD saves only a
+     * local index lookup, so the object cache asks more of it before keeping one.
+     */
+    default boolean answersAlone(NeedleKey key) {
+        return false;
+    }
+
     /** Newest version of every name of a kind in a bucket, in UTF-8 byte order. */
     List<NeedleRecord> list(NeedleKind kind, String bucket, String prefix, String startAfter, int limit,
                             boolean includeTombstones);

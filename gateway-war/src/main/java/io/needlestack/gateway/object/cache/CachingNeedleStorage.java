@@ -62,14 +62,15 @@ public abstract class CachingNeedleStorage implements NeedleStorage {
         if (kept.isPresent()) {
             return kept.get().record();
         }
-        if (!coherence.worthPromising(key)) {
+        boolean alone = delegate.answersAlone(key);
+        if (!coherence.worthPromising(key, alone)) {
             return delegate.head(key);
         }
         long generation = coherence.generation(key);
         long sentAt = System.nanoTime();
         PromisedHead answer = delegate.headPromised(key, coherence.promise());
         if (answer.promised()) {
-            coherence.keep(key, generation, answer.record(), epoch, sentAt);
+            coherence.keep(key, generation, answer.record(), epoch, sentAt, alone);
         }
         return answer.record();
     }

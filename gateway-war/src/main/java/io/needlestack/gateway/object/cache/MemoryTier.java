@@ -29,8 +29,17 @@ final class MemoryTier implements AutoCloseable {
     static final int ENTRY_OVERHEAD = 256;
     private static final AtomicLong INSTANCES = new AtomicLong();
 
-    /** What an entry holds: the version and its complete body. */
-    record Body(VersionKey version, byte[] data) {
+    /** What an entry holds: the version, its complete body, and whether it was read since. */
+    static final class Body {
+        final VersionKey version;
+        final byte[] data;
+        /** Set by the first hit; a racing second hit may see it unset, which counts one use twice. */
+        boolean used;
+
+        Body(VersionKey version, byte[] data) {
+            this.version = version;
+            this.data = data;
+        }
     }
 
     private final CacheManager manager;
@@ -47,7 +56,7 @@ final class MemoryTier implements AutoCloseable {
         config.setTypes(String.class, Body.class);
         config.setStoreByValue(false);
         config.setMaximumWeight(OptionalLong.of(maxBytes));
-        Factory<Weigher<String, Body>> weigher = () -> (k, b) -> b.data().length + ENTRY_OVERHEAD;
+        Factory<Weigher<String, Body>> weigher = () -> (k, b) -> b.data.length + ENTRY_OVERHEAD;
         config.setWeigherFactory(Optional.of(weigher));
         // Maintenance and events on the calling thread: no pool threads the server does not manage.
         Factory<Executor> sameThread = () -> Runnable::run;
@@ -66,10 +75,10 @@ final class MemoryTier implements AutoCloseable {
         underlying = cache.unwrap(com.github.benmanes.caffeine.cache.Cache.class);
     }
 
-    /** The body of exactly this version, if held. */
-    byte[] get(VersionKey version) {
+    /** The entry of exactly this version, if held. */
+    Body get(VersionKey version) {
         Body b = cache.get(version.slot());
-        return b != null && b.version().equals(version) ? b.data() : null;
+        return b != null && b.version.equals(version) ? b : null;
     }
 
     /** Holds a complete, verified body, replacing whatever version of the name was held. */

@@ -30,6 +30,14 @@ import java.util.logging.Logger;
 public final class ObjectCache implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ObjectCache.class.getName());
+    /**
+     * Bodies in 100 of this node's own that must be read again after their fill for the memory
+     * tier to keep filling freely ({@link FillThrottle}): a hit saves one local read, a fill costs
+     * a read of the whole body and its copy in the heap.
+     */
+    static final int LOCAL_USED_PERCENT = 50;
+    /** The same for bodies fetched from other nodes, whose hits save a network transfer. */
+    static final int REMOTE_USED_PERCENT = 10;
 
     /** Where a cache miss reads a body (the needle storage's own {@code open}). */
     @FunctionalInterface
@@ -42,6 +50,10 @@ public final class ObjectCache implements AutoCloseable {
     private final MemoryTier memory;
     private final DiskTier disk;
     private final Admission admission;
+    /** Fills of bodies this node stores itself: a hit saves only a local read, so fills must pay more. */
+    private final FillThrottle localFills;
+    /** Fills of bodies fetched from other nodes: a hit saves a transfer across the network. */
+    private final FillThrottle remoteFills;
     private final LongAdder memoryHits = new LongAdder();
     private final LongAdder memoryMisses = new LongAdder();
     private final LongAdder diskHits = new LongAdder();
@@ -56,6 +68,8 @@ public final class ObjectCache implements AutoCloseable {
         this.memory = settings.memoryOn() ? new MemoryTier(settings.memoryBytes()) : null;
         this.disk = settings.diskOn() ? new DiskTier(diskDir, settings.diskBytes()) : null;
         this.admission = new Admission(settings.minUses());
+        this.localFills = new FillThrottle(LOCAL_USED_PERCENT, memory == null ? () -> 0 : memory::evictions);
+        this.remoteFills = new FillThrottle(REMOTE_USED_PERCENT, memory == null ? () -> 0 : memory::evictions);
     }
 
     /** The settings in force. */
@@ -84,13 +98,18 @@ public final class ObjectCache implements AutoCloseable {
             return source.open(record, from, length);
         }
         if (memory != null && size < settings.memoryMaxObjectBytes()) {
-            byte[] held = memory.get(version);
+            FillThrottle fills = local ? localFills : remoteFills;
+            MemoryTier.Body held = memory.get(version);
             if (held != null) {
                 memoryHits.increment();
-                return new ByteArrayInputStream(held, (int) from, (int) length);
+                if (!held.used) {
+                    held.used = true;
+                    fills.used();
+                }
+                return new ByteArrayInputStream(held.data, (int) from, (int) length);
             }
             memoryMisses.increment();
-            if (!admission.admit(version)) {
+            if (!admission.admit(version) || !fills.mayFill()) {
                 return source.open(record, from, length);
             }
             byte[] data = readWhole(record, source);
@@ -98,6 +117,7 @@ public final class ObjectCache implements AutoCloseable {
                 return source.open(record, from, length);
             }
             memory.put(version, data);
+            fills.filled();
             return new ByteArrayInputStream(data, (int) from, (int) length);
         }
         if (disk != null && size <= settings.diskMaxObjectBytes() && (!local || settings.diskLocal())) {
@@ -179,9 +199,9 @@ public final class ObjectCache implements AutoCloseable {
         List<TierStats> out = new ArrayList<>(2);
         out.add(new TierStats("memory", memoryHits.sum(), memoryMisses.sum(),
                 memory == null ? 0 : memory.evictions(), memory == null ? 0 : memory.bytes(),
-                memory == null ? 0 : memory.entries()));
+                memory == null ? 0 : memory.entries(), localFills.skipped() + remoteFills.skipped()));
         out.add(new TierStats("disk", diskHits.sum(), diskMisses.sum(), disk == null ? 0 : disk.evictions(),
-                disk == null ? 0 : disk.bytes(), disk == null ? 0 : disk.entries()));
+                disk == null ? 0 : disk.bytes(), disk == null ? 0 : disk.entries(), 0));
         return out;
     }
 

@@ -18,8 +18,49 @@ import java.util.Optional;
  */
 final class PointerCache {
 
-    /** A kept answer: the newest version (or none), trusted until {@code trustedUntil}, under {@code epoch}. */
-    record Entry(Optional<NeedleRecord> record, long trustedUntil, long epoch) {
+    /**
+     * A kept answer: the newest version (or none), trusted until {@code trustedUntil}, under
+     * {@code epoch}; {@code alone} when this node answered the HEAD by itself.
+     */
+    static final class Entry {
+        private final Optional<NeedleRecord> record;
+        private final long trustedUntil;
+        private final long epoch;
+        private final boolean alone;
+        /** Set by the first hit; a racing second hit may see it unset, which counts one use twice. */
+        private boolean used;
+
+        Entry(Optional<NeedleRecord> record, long trustedUntil, long epoch, boolean alone) {
+            this.record = record;
+            this.trustedUntil = trustedUntil;
+            this.epoch = epoch;
+            this.alone = alone;
+        }
+
+        Optional<NeedleRecord> record() {
+            return record;
+        }
+
+        long trustedUntil() {
+            return trustedUntil;
+        }
+
+        long epoch() {
+            return epoch;
+        }
+
+        boolean alone() {
+            return alone;
+        }
+
+        /** True for the first caller after the fill (most of the time only for it). */
+        boolean firstUse() {
+            if (used) {
+                return false;
+            }
+            used = true;
+            return true;
+        }
     }
 
     private static final int STRIPES = 1024;
@@ -66,15 +107,18 @@ final class PointerCache {
     /**
      * Keeps a HEAD's answer, unless a drop of the key's stripe came after {@code generation}.
      *
+     * @param alone whether this node answered the HEAD by itself (see {@link Entry})
+     *
      * @return whether it was kept
      */
-    boolean fill(NeedleKey key, long generation, Optional<NeedleRecord> record, long trustedUntil, long epoch) {
+    boolean fill(NeedleKey key, long generation, Optional<NeedleRecord> record, long trustedUntil, long epoch,
+                 boolean alone) {
         int s = stripe(key);
         synchronized (locks[s]) {
             if (generations[s] != generation) {
                 return false;
             }
-            entries.put(key, new Entry(record, trustedUntil, epoch));
+            entries.put(key, new Entry(record, trustedUntil, epoch, alone));
             return true;
         }
     }

@@ -9,6 +9,9 @@ package io.needlestack.gateway.object.cache;
  * @param evictions entries dropped to stay within the bound
  * @param bytes     bytes held now
  * @param entries   entries held now
+ * @param skipped   reads that could have filled the tier and did not, because its recent fills
+ *                  were seldom read again ({@link FillThrottle})
  */
-public record TierStats(String tier, long hits, long misses, long evictions, long bytes, long entries) {
+public record TierStats(String tier, long hits, long misses, long evictions, long bytes, long entries,
+                        long skipped) {
 }

@@ -74,6 +74,38 @@ class ObjectCacheTest {
     }
 
     @Test
+    void aFullMemoryTierWhoseFillsAreNeverReadAgainStopsFillingAndKeepsWhatItHolds() throws IOException {
+        // About 60 bodies of 1 KiB fit; every read admitted (min.uses 1); each version read once.
+        ObjectCache c = cache(80 << 10, 64 << 10, 0, 0);
+        NeedleRecord hot = record(NeedleKind.OBJECT, "hot", "hot", 1, 1024, 1);
+        read(c.open(hot, 0, 1024, source, true));
+        int cold = 3 * FillThrottle.WINDOW;
+        for (int i = 0; i < cold; i++) {
+            NeedleRecord r = record(NeedleKind.OBJECT, "k" + i, "v" + i, 2 + i, 1024, 2 + i);
+            assertArrayEquals(bodies.get("v" + i), read(c.open(r, 0, 1024, source, true)), "served right, cached or not");
+            bodies.remove("v" + i);
+        }
+        TierStats m = tier(c, "memory");
+        assertTrue(m.skipped() > 0, "fills that were never read again throttled the tier: " + m);
+        assertTrue(m.evictions() < cold - FillThrottle.WINDOW, "fewer fills, fewer evictions: " + m);
+
+        // A hot set moves in: the sampled fills bring it in, and then it is served from memory.
+        int rounds = 0;
+        int missed;
+        do {
+            int before = sourceReads.get();
+            for (int k = 0; k < 40; k++) {
+                NeedleRecord r = record(NeedleKind.OBJECT, "h" + k, "h" + k, 100_000 + k, 1024, 100_000 + k);
+                assertArrayEquals(bodies.get("h" + k), read(c.open(r, 0, 1024, source, true)));
+            }
+            missed = sourceReads.get() - before;
+            rounds++;
+        } while (missed > 0 && rounds < 1000);
+        assertEquals(0, missed, "a round of the 40 hot keys served from memory after " + rounds + " rounds: "
+                + tier(c, "memory"));
+    }
+
+    @Test
     void aSmallBodyIsReadOnceThenServedFromMemoryRangesIncluded() throws IOException {
         ObjectCache c = cache(1 << 20, 64 << 10, 0, 0);
         NeedleRecord r = record(NeedleKind.OBJECT, "k", "v1", 1, 4096, 1);

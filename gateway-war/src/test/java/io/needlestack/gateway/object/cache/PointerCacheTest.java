@@ -24,7 +24,7 @@ class PointerCacheTest {
     @Test
     void aKeptAnswerIsTrustedUntilItsPromisesRunOutUnderTheSameEpoch() {
         PointerCache c = new PointerCache(100);
-        assertTrue(c.fill(K, c.generation(K), version(1), 1_000, 7));
+        assertTrue(c.fill(K, c.generation(K), version(1), 1_000, 7, false));
         assertEquals(version(1), c.trusted(K, 999, 7).orElseThrow().record());
         assertTrue(c.trusted(K, 1_000, 7).isEmpty(), "the promises ran out");
         assertTrue(c.trusted(K, 10, 8).isEmpty(), "the ring or the levels changed");
@@ -33,7 +33,7 @@ class PointerCacheTest {
     @Test
     void absenceIsKeptLikeAVersion() {
         PointerCache c = new PointerCache(100);
-        c.fill(K, c.generation(K), Optional.empty(), 1_000, 0);
+        c.fill(K, c.generation(K), Optional.empty(), 1_000, 0, false);
         assertEquals(Optional.empty(), c.trusted(K, 0, 0).orElseThrow().record());
     }
 
@@ -41,12 +41,12 @@ class PointerCacheTest {
     void aDropRemovesTheKeyAndRefusesAFillThatReadBeforeIt() {
         PointerCache c = new PointerCache(100);
         long before = c.generation(K);
-        c.fill(K, before, version(1), 1_000, 0);
+        c.fill(K, before, version(1), 1_000, 0, false);
         c.drop(K);
         assertTrue(c.trusted(K, 0, 0).isEmpty());
-        assertFalse(c.fill(K, before, version(1), 1_000, 0), "the HEAD was sent before the write's call-back");
+        assertFalse(c.fill(K, before, version(1), 1_000, 0, false), "the HEAD was sent before the write's call-back");
         assertTrue(c.trusted(K, 0, 0).isEmpty());
-        assertTrue(c.fill(K, c.generation(K), version(2), 1_000, 0), "a HEAD sent after the call-back is kept");
+        assertTrue(c.fill(K, c.generation(K), version(2), 1_000, 0, false), "a HEAD sent after the call-back is kept");
         assertEquals(version(2), c.trusted(K, 0, 0).orElseThrow().record());
     }
 
@@ -55,7 +55,7 @@ class PointerCacheTest {
         PointerCache c = new PointerCache(100);
         for (int i = 0; i < 10_000; i++) {
             NeedleKey k = NeedleKey.object("b", "k" + i);
-            c.fill(k, c.generation(k), Optional.empty(), 1_000, 0);
+            c.fill(k, c.generation(k), Optional.empty(), 1_000, 0, false);
         }
         assertTrue(c.size() <= 100, "size " + c.size());
     }
@@ -90,7 +90,7 @@ class PointerCacheTest {
                         long g = c.generation(K);
                         long read = store.get();
                         Thread.onSpinWait();
-                        c.fill(K, g, version(read), Long.MAX_VALUE, 0);
+                        c.fill(K, g, version(read), Long.MAX_VALUE, 0, false);
                     }
                 } finally {
                     done.countDown();
