@@ -1,6 +1,7 @@
 package io.needlestack.gateway.internal;
 
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
+import io.needlestack.gateway.object.BodyBuffers;
 import io.needlestack.gateway.object.HeadPromise;
 import io.needlestack.gateway.object.cache.CacheCoherence;
 import io.needlestack.storage.service.StorageService;
@@ -264,9 +265,13 @@ final class InternalNeedleEndpoint {
                     response.setContentLengthLong(dataLength);
                     if (!headOnly) {
                         OutputStream os = response.getOutputStream();
-                        byte[] buf = new byte[(int) Math.min(64 * 1024, Math.max(dataLength, 1))];
-                        for (int n; (n = in.read(buf)) > 0; ) {
-                            os.write(buf, 0, n);
+                        byte[] buf = BodyBuffers.borrow(dataLength);
+                        try {
+                            for (int n; (n = in.read(buf)) > 0; ) {
+                                os.write(buf, 0, n);
+                            }
+                        } finally {
+                            BodyBuffers.release(buf);
                         }
                     }
                 }

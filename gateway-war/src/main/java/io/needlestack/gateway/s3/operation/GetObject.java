@@ -1,5 +1,6 @@
 package io.needlestack.gateway.s3.operation;
 
+import io.needlestack.gateway.object.BodyBuffers;
 import io.needlestack.gateway.object.ObjectAttributes;
 import io.needlestack.gateway.object.ObjectStore;
 import io.needlestack.gateway.object.StoredObject;
@@ -7,7 +8,6 @@ import io.needlestack.gateway.object.VersionGoneException;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 import io.needlestack.gateway.s3.http.S3Request;
-import io.needlestack.storage.store.NeedleConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -25,12 +25,6 @@ import java.util.Optional;
 @ApplicationScoped
 public class GetObject {
 
-    /**
-     * The most a GET copies per write: the store's read block, so each store read lands straight
-     * in this buffer and each socket write is one block (64 KiB writes left the client parked
-     * between them; README, *Profile findings*).
-     */
-    private static final int COPY_BUFFER = NeedleConnection.READ_BLOCK_BYTES;
     private static final Map<String, String> OVERRIDES = Map.of(
             "response-content-type", "Content-Type",
             "response-content-language", "Content-Language",
@@ -98,12 +92,15 @@ public class GetObject {
                     cached.transferTo(out);
                     return;
                 }
-                // Sized to the object: a 64 KiB buffer for every 4 KiB GET was 37 % of the bytes a
-                // node allocated under small GETs, and young collections were 9 % of its CPU.
-                byte[] buf = new byte[(int) Math.min(COPY_BUFFER, length)];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    out.write(buf, 0, n);
+                // Small bodies get a buffer of their own size, large ones a pooled block (BodyBuffers).
+                byte[] buf = BodyBuffers.borrow(length);
+                try {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        out.write(buf, 0, n);
+                    }
+                } finally {
+                    BodyBuffers.release(buf);
                 }
             }
         };
