@@ -69,8 +69,10 @@ public class CacheCoherence {
     private static final int MAX_PROMISED_KEYS = 65_536;
     /**
      * Kept answers in 100 that must be used before they run out for keys to keep asking for
-     * promises freely ({@link FillThrottle}), when this node answers the HEAD by itself: measured
-     * on one node, a kept answer and its promise cost about twice what a hit saves.
+     * promises freely ({@link FillThrottle}), when this node answers the HEAD by itself. A hit
+     * then saves only a local lookup: on one node under uniform random 4 KiB GETs over 84,000
+     * keys, where kept answers served about 15 % of the GETs, the node did 10,568 GETs/s with them
+     * and 12,165 without (the memory tier off in both; one run each).
      */
     static final int ALONE_USED_PERCENT = 50;
     /** The same when the HEAD asks other nodes, whose hits save a quorum of calls. */
