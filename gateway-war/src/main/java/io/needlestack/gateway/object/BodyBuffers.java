@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>A GET copies its body through one buffer of up to a store read block (256 KiB): the store
  * reads each block straight into it and each socket write sends one block. Made afresh for every
  * GET, those buffers were most of what the node allocated under large GETs (45 % of the bytes
- * under 1 MiB GETs): at 3,000 GETs/s, 750 MB/s and a young collection every 40 ms, 7.6 % of the
- * time; with the pool, 0.6 %. So bodies of {@value #POOLED_FROM}
+ * under 1 MiB GETs): at 3,000 GETs/s, 750 MB/s, and young collections took 2.7 % of the time;
+ * with the pool, 0.5 %. So bodies of {@value #POOLED_FROM}
  * bytes or more borrow a block-sized buffer from a fixed set of {@value #SLOTS} (8 MiB of heap at
  * most, which the old generation keeps); smaller bodies get a buffer of their own size, which
  * costs a young collection next to nothing. A buffer is given back only after the last write
