@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class MovePassTest {
 
     private static final int KEYS = 300;
-    private final Map<String, MemoryNode> nodes = new LinkedHashMap<>();
+    /** Concurrent: a pass's parallel workers reach a node (and create a new one) through {@link #store}. */
+    private final Map<String, MemoryNode> nodes = new ConcurrentHashMap<>();
 
     private static RingNode node(String id) {
         return RingNode.of(id, "http://" + id);
