@@ -18,7 +18,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -264,15 +263,7 @@ final class InternalNeedleEndpoint {
                 try (InputStream in = data) {
                     response.setContentLengthLong(dataLength);
                     if (!headOnly) {
-                        OutputStream os = response.getOutputStream();
-                        byte[] buf = BodyBuffers.borrow(dataLength);
-                        try {
-                            for (int n; (n = in.read(buf)) > 0; ) {
-                                os.write(buf, 0, n);
-                            }
-                        } finally {
-                            BodyBuffers.release(buf);
-                        }
+                        BodyBuffers.copy(in, response.getOutputStream(), dataLength);
                     }
                 }
                 return;

@@ -1,6 +1,9 @@
 package io.needlestack.gateway.object;
 
 import io.needlestack.storage.store.NeedleConnection;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -34,11 +37,24 @@ public final class BodyBuffers {
     private BodyBuffers() {
     }
 
+    /** Copies a body of {@code length} bytes from {@code in} to {@code out} through one buffer. */
+    public static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buf = borrow(length);
+        try {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+        } finally {
+            release(buf);
+        }
+    }
+
     /**
      * A buffer for copying a body of {@code length} bytes: a pooled block when the body is large
      * enough, else one of the body's own size (at least one byte). Give it back with {@link #release}.
      */
-    public static byte[] borrow(long length) {
+    static byte[] borrow(long length) {
         if (length < POOLED_FROM) {
             return new byte[(int) Math.max(1, length)];
         }
@@ -54,7 +70,7 @@ public final class BodyBuffers {
     }
 
     /** Gives back a buffer from {@link #borrow}; only block-sized ones are kept. */
-    public static void release(byte[] buffer) {
+    static void release(byte[] buffer) {
         if (buffer == null || buffer.length != BLOCK) {
             return;
         }

@@ -1,11 +1,15 @@
 package io.needlestack.gateway.object;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Random;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -14,6 +18,18 @@ import org.junit.jupiter.api.Test;
 
 /** Which bodies borrow a pooled buffer, and that the pool hands a buffer to one borrower at a time. */
 class BodyBuffersTest {
+
+    @Test
+    void copyDeliversEveryByteOfSmallAndLargeBodies() throws Exception {
+        int[] sizes = {0, 1, 4096, BodyBuffers.POOLED_FROM, BodyBuffers.BLOCK + 1, 3 * BodyBuffers.BLOCK + 7};
+        for (int size : sizes) {
+            byte[] body = new byte[size];
+            new Random(size).nextBytes(body);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BodyBuffers.copy(new ByteArrayInputStream(body), out, size);
+            assertArrayEquals(body, out.toByteArray(), size + " bytes");
+        }
+    }
 
     @Test
     void smallBodiesGetABufferOfTheirOwnSizeThatIsNotKept() {

@@ -137,15 +137,22 @@ public class CacheCoherence {
     }
 
     /**
-     * Whether a HEAD of {@code key} that found no kept answer should ask for promises: from the
-     * key's {@code needlestack.cache.min.uses}-th lookup on (a key looked up once is not worth
-     * the replicas' promises and this gateway's entry), and while the answers kept lately were
-     * used before they ran out ({@link FillThrottle}).
+     * Whether a HEAD of {@code key} that found no kept answer is worth promises, by the key alone:
+     * from its {@code needlestack.cache.min.uses}-th lookup on (a key looked up once is not worth
+     * the replicas' promises and this gateway's entry). Then ask {@link #mayKeep}.
+     */
+    boolean worthPromising(NeedleKey key) {
+        return admission.admit(key);
+    }
+
+    /**
+     * Whether an answer may be kept now: while the answers kept lately were used before they ran
+     * out ({@link FillThrottle}).
      *
      * @param alone whether this node answers the HEAD by itself
      */
-    boolean worthPromising(NeedleKey key, boolean alone) {
-        return admission.admit(key) && (alone ? aloneFills : quorumFills).mayFill();
+    boolean mayKeep(boolean alone) {
+        return (alone ? aloneFills : quorumFills).mayFill();
     }
 
     /** The kept answer for {@code key} if its promises still hold under placement {@code epoch}. */
@@ -156,9 +163,7 @@ public class CacheCoherence {
             return e;
         }
         hits.increment();
-        if (e.get().firstUse()) {
-            (e.get().alone() ? aloneFills : quorumFills).used();
-        }
+        (e.get().alone() ? aloneFills : quorumFills).hit(e.get());
         return e;
     }
 

@@ -62,8 +62,12 @@ public abstract class CachingNeedleStorage implements NeedleStorage {
         if (kept.isPresent()) {
             return kept.get().record();
         }
+        if (!coherence.worthPromising(key)) {
+            return delegate.head(key);
+        }
+        // Asked only of keys worth it: it looks up the key's replicas in the ring.
         boolean alone = delegate.answersAlone(key);
-        if (!coherence.worthPromising(key, alone)) {
+        if (!coherence.mayKeep(alone)) {
             return delegate.head(key);
         }
         long generation = coherence.generation(key);

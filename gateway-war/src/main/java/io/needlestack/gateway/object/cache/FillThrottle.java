@@ -80,6 +80,22 @@ final class FillThrottle {
         throttled = crowded && u * 100 < (long) WINDOW * usedPercent;
     }
 
+    /**
+     * What a throttled cache keeps per entry: whether it was read since its fill. Set by the first
+     * hit; a racing second hit may see it unset, which counts one use twice.
+     */
+    abstract static class Entry {
+        private boolean read;
+    }
+
+    /** Counts a hit of {@code entry}: its first read after the fill counts as a use. */
+    void hit(Entry entry) {
+        if (!entry.read) {
+            entry.read = true;
+            used();
+        }
+    }
+
     /** Counts the first read of an entry after its fill (call once per entry). */
     void used() {
         used.increment();
@@ -88,11 +104,6 @@ final class FillThrottle {
     /** Whether fills are being sampled now. */
     boolean throttled() {
         return throttled;
-    }
-
-    /** Entries taken since start. */
-    long fills() {
-        return fills.get();
     }
 
     /** Candidates turned away while throttled, since start. */

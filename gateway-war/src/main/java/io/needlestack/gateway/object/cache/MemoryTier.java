@@ -29,12 +29,10 @@ final class MemoryTier implements AutoCloseable {
     static final int ENTRY_OVERHEAD = 256;
     private static final AtomicLong INSTANCES = new AtomicLong();
 
-    /** What an entry holds: the version, its complete body, and whether it was read since. */
-    static final class Body {
+    /** What an entry holds: the version and its complete body (and whether it was read since). */
+    static final class Body extends FillThrottle.Entry {
         final VersionKey version;
         final byte[] data;
-        /** Set by the first hit; a racing second hit may see it unset, which counts one use twice. */
-        boolean used;
 
         Body(VersionKey version, byte[] data) {
             this.version = version;

@@ -102,10 +102,7 @@ public final class ObjectCache implements AutoCloseable {
             MemoryTier.Body held = memory.get(version);
             if (held != null) {
                 memoryHits.increment();
-                if (!held.used) {
-                    held.used = true;
-                    fills.used();
-                }
+                fills.hit(held);
                 return new ByteArrayInputStream(held.data, (int) from, (int) length);
             }
             memoryMisses.increment();

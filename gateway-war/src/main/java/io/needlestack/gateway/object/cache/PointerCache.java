@@ -22,13 +22,11 @@ final class PointerCache {
      * A kept answer: the newest version (or none), trusted until {@code trustedUntil}, under
      * {@code epoch}; {@code alone} when this node answered the HEAD by itself.
      */
-    static final class Entry {
+    static final class Entry extends FillThrottle.Entry {
         private final Optional<NeedleRecord> record;
         private final long trustedUntil;
         private final long epoch;
         private final boolean alone;
-        /** Set by the first hit; a racing second hit may see it unset, which counts one use twice. */
-        private boolean used;
 
         Entry(Optional<NeedleRecord> record, long trustedUntil, long epoch, boolean alone) {
             this.record = record;
@@ -51,15 +49,6 @@ final class PointerCache {
 
         boolean alone() {
             return alone;
-        }
-
-        /** True for the first caller after the fill (most of the time only for it). */
-        boolean firstUse() {
-            if (used) {
-                return false;
-            }
-            used = true;
-            return true;
         }
     }
 

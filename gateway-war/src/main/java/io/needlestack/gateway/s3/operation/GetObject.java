@@ -92,16 +92,7 @@ public class GetObject {
                     cached.transferTo(out);
                     return;
                 }
-                // Small bodies get a buffer of their own size, large ones a pooled block (BodyBuffers).
-                byte[] buf = BodyBuffers.borrow(length);
-                try {
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        out.write(buf, 0, n);
-                    }
-                } finally {
-                    BodyBuffers.release(buf);
-                }
+                BodyBuffers.copy(in, out, length);
             }
         };
         return r.entity(body).build();
