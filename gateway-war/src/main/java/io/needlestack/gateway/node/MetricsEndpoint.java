@@ -4,6 +4,7 @@ import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.StoreStats;
 import io.needlestack.gateway.cluster.RoutedNeedleStorage;
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
+import io.needlestack.gateway.object.BodyBuffers;
 import io.needlestack.gateway.object.cache.CacheCoherence;
 import io.needlestack.gateway.object.cache.GatewayCache;
 import io.needlestack.gateway.object.cache.TierStats;
@@ -57,6 +58,12 @@ public class MetricsEndpoint {
                 "Tombstones dropped from this node's store after their grace period, once every replica held them.",
                 purger.purgedTombstones());
         cacheMetrics(b);
+        gauge(b, "needlestack_copy_gate_takeovers_total", "counter",
+                "Permits of the GET body copy gate taken over from copies that held them past their lease"
+                + " (stalled readers or disks).", BodyBuffers.copyGateTakeovers());
+        gauge(b, "needlestack_copy_gate_ungated_total", "counter",
+                "GET body copies that ran without a permit after waiting a whole lease.",
+                BodyBuffers.copyGateUngated());
         Runtime rt = Runtime.getRuntime();
         gauge(b, "needlestack_jvm_heap_used_bytes", "gauge", "Heap in use.", rt.totalMemory() - rt.freeMemory());
         gauge(b, "needlestack_jvm_heap_max_bytes", "gauge", "Maximum heap.", rt.maxMemory());

@@ -1,10 +1,13 @@
 package io.needlestack.gateway.object;
 
+import io.needlestack.core.config.NodeConfig;
 import io.needlestack.storage.store.NeedleConnection;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -23,6 +26,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Lock-free and allocation-free: a borrower takes a slot's buffer with an atomic swap, and
  * one given back goes into an empty slot, or to the garbage collector when all are full.
+ *
+ * <p>Bodies from {@value #POOLED_FROM} bytes on copy under a {@link CopyGate}, which lets
+ * {@code needlestack.gateway.copy.concurrency} copies run at once (default: the processors plus
+ * one; 0 switches the gate off), each holding its permit at most
+ * {@code needlestack.gateway.copy.lease.ms} (default 10) before a waiting copy may take it over.
+ * A copy holds its permit for {@value #QUANTUM_BLOCKS} blocks (1 MiB) at a time, so an 8 MiB body
+ * lets smaller ones in between. Smaller bodies are one short write, where waiting for a permit
+ * would cost more than the write. Bodies over {@value #GATED_UP_TO} bytes copy without the gate:
+ * their copy is long anyway, so one stretch gains them little, and 64 MiB GETs lost 9 % of
+ * their rate with it (3,695 -> 3,356 MB/s, one pair of runs).
  */
 public final class BodyBuffers {
 
@@ -33,21 +46,71 @@ public final class BodyBuffers {
     static final int SLOTS = 32;
 
     private static final AtomicReferenceArray<byte[]> FREE = new AtomicReferenceArray<>(SLOTS);
+    /** Blocks a copy writes under one permit of the gate before it lets others have their turn. */
+    static final int QUANTUM_BLOCKS = 4;
+    /** Bodies larger than this copy without the gate. */
+    static final long GATED_UP_TO = 8L << 20;
+    /** Null when switched off. */
+    private static final CopyGate GATE = gate(NodeConfig.current());
 
     private BodyBuffers() {
     }
 
-    /** Copies a body of {@code length} bytes from {@code in} to {@code out} through one buffer. */
+    /**
+     * Copies a body of {@code length} bytes from {@code in} to {@code out} through one buffer, or
+     * in one write when {@code in} holds it in memory already (a cache hit).
+     */
     public static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        CopyGate gate = length >= POOLED_FROM && length <= GATED_UP_TO ? GATE : null;
+        if (in instanceof ByteArrayInputStream held) {
+            if (gate == null) {
+                held.transferTo(out);
+            } else {
+                gate.run(() -> held.transferTo(out));
+            }
+            return;
+        }
         byte[] buf = borrow(length);
         try {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
+            // The first block is read before the gate: a cold object's seek waits on the disk, and
+            // the disk serves more reads at once than the gate lets copies run. The later blocks
+            // follow it on disk, where the kernel reads ahead.
+            int n = in.read(buf);
+            while (n > 0) {
+                CopyGate.Lease lease = gate == null ? null : gate.enter();
+                try {
+                    int blocks = 0;
+                    do {
+                        out.write(buf, 0, n);
+                        n = in.read(buf);
+                    } while (n > 0 && (gate == null || ++blocks < QUANTUM_BLOCKS));
+                } finally {
+                    if (lease != null) {
+                        gate.exit(lease);
+                    }
+                }
             }
         } finally {
             release(buf);
         }
+    }
+
+    /** Leases of the copy gate taken over from copies that held them too long, since start. */
+    public static long copyGateTakeovers() {
+        return GATE == null ? 0 : GATE.takeovers();
+    }
+
+    /** Copies that ran without a permit of the copy gate after waiting a lease, since start. */
+    public static long copyGateUngated() {
+        return GATE == null ? 0 : GATE.ungated();
+    }
+
+    /** The copy gate of the settings, or null when they switch it off. */
+    static CopyGate gate(NodeConfig config) {
+        int permits = config.getInt("needlestack.gateway.copy.concurrency",
+                Runtime.getRuntime().availableProcessors() + 1);
+        long leaseMillis = config.getLong("needlestack.gateway.copy.lease.ms", 10);
+        return permits <= 0 ? null : new CopyGate(permits, TimeUnit.MILLISECONDS.toNanos(leaseMillis), System::nanoTime);
     }
 
     /**

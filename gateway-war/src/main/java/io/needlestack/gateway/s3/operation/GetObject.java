@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
@@ -87,11 +86,6 @@ public class GetObject {
         InputStream data = objects.open(o, from, length);
         StreamingOutput body = out -> {
             try (InputStream in = data) {
-                if (in instanceof ByteArrayInputStream cached) {
-                    // A cache hit: its bytes go out in one write, with no copy buffer.
-                    cached.transferTo(out);
-                    return;
-                }
                 BodyBuffers.copy(in, out, length);
             }
         };
