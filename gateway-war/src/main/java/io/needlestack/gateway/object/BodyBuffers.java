@@ -50,7 +50,7 @@ public final class BodyBuffers {
     static final int QUANTUM_BLOCKS = 4;
     /** Bodies larger than this copy without the gate. */
     static final long GATED_UP_TO = 8L << 20;
-    /** Null when switched off. */
+    /** {@link CopyGate#OPEN} when switched off. */
     private static final CopyGate GATE = gate(NodeConfig.current());
 
     private BodyBuffers() {
@@ -61,13 +61,9 @@ public final class BodyBuffers {
      * in one write when {@code in} holds it in memory already (a cache hit).
      */
     public static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        CopyGate gate = length >= POOLED_FROM && length <= GATED_UP_TO ? GATE : null;
+        CopyGate gate = length >= POOLED_FROM && length <= GATED_UP_TO ? GATE : CopyGate.OPEN;
         if (in instanceof ByteArrayInputStream held) {
-            if (gate == null) {
-                held.transferTo(out);
-            } else {
-                gate.run(() -> held.transferTo(out));
-            }
+            gate.run(() -> held.transferTo(out));
             return;
         }
         byte[] buf = borrow(length);
@@ -77,17 +73,15 @@ public final class BodyBuffers {
             // follow it on disk, where the kernel reads ahead.
             int n = in.read(buf);
             while (n > 0) {
-                CopyGate.Lease lease = gate == null ? null : gate.enter();
+                CopyGate.Lease lease = gate.enter();
                 try {
                     int blocks = 0;
                     do {
                         out.write(buf, 0, n);
                         n = in.read(buf);
-                    } while (n > 0 && (gate == null || ++blocks < QUANTUM_BLOCKS));
+                    } while (n > 0 && ++blocks < QUANTUM_BLOCKS);
                 } finally {
-                    if (lease != null) {
-                        gate.exit(lease);
-                    }
+                    gate.exit(lease);
                 }
             }
         } finally {
@@ -97,20 +91,20 @@ public final class BodyBuffers {
 
     /** Leases of the copy gate taken over from copies that held them too long, since start. */
     public static long copyGateTakeovers() {
-        return GATE == null ? 0 : GATE.takeovers();
+        return GATE.takeovers();
     }
 
     /** Copies that ran without a permit of the copy gate after waiting a lease, since start. */
     public static long copyGateUngated() {
-        return GATE == null ? 0 : GATE.ungated();
+        return GATE.ungated();
     }
 
-    /** The copy gate of the settings, or null when they switch it off. */
+    /** The copy gate of the settings, {@link CopyGate#OPEN} when they switch it off. */
     static CopyGate gate(NodeConfig config) {
         int permits = config.getInt("needlestack.gateway.copy.concurrency",
                 Runtime.getRuntime().availableProcessors() + 1);
         long leaseMillis = config.getLong("needlestack.gateway.copy.lease.ms", 10);
-        return permits <= 0 ? null : new CopyGate(permits, TimeUnit.MILLISECONDS.toNanos(leaseMillis), System::nanoTime);
+        return permits <= 0 ? CopyGate.OPEN : new CopyGate(permits, TimeUnit.MILLISECONDS.toNanos(leaseMillis), System::nanoTime);
     }
 
     /**

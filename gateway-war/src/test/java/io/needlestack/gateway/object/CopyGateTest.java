@@ -1,7 +1,7 @@
 package io.needlestack.gateway.object;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,8 +129,19 @@ class CopyGateTest {
     }
 
     @Test
+    void theOpenGateNeverWaitsAndCountsNothing() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            CopyGate.Lease lease = CopyGate.OPEN.enter();
+            CopyGate.OPEN.run(() -> { });
+            CopyGate.OPEN.exit(lease);
+        }
+        assertEquals(0, CopyGate.OPEN.takeovers());
+        assertEquals(0, CopyGate.OPEN.ungated());
+    }
+
+    @Test
     void settings() {
-        assertNull(BodyBuffers.gate(NodeConfig.of(Map.of("needlestack.gateway.copy.concurrency", "0"))),
+        assertSame(CopyGate.OPEN, BodyBuffers.gate(NodeConfig.of(Map.of("needlestack.gateway.copy.concurrency", "0"))),
                 "0 switches the gate off");
         assertEquals(Runtime.getRuntime().availableProcessors() + 1, BodyBuffers.gate(NodeConfig.of(Map.of())).available());
         assertEquals(5, BodyBuffers.gate(NodeConfig.of(Map.of("needlestack.gateway.copy.concurrency", "5"))).available());
