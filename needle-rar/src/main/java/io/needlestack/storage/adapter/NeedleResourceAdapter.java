@@ -48,7 +48,8 @@ import javax.transaction.xa.XAResource;
  *
  * <p>An application declares the connection factory in its descriptor (resource adapter
  * {@code needle-rar} when deployed standalone, {@code #needle-rar} inside an EAR), e.g. in
- * {@code web.xml} or {@code application.xml}:
+ * {@code web.xml} (inside an EAR a module's descriptor, not {@code application.xml}: WildFly
+ * fails on an application-level definition that names {@code #...}):
  * <pre>{@code
  * <connection-factory>
  *   <name>java:app/needlestack/NeedleStore</name>
