@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -52,11 +51,7 @@ final class EarFixture {
      */
     static Path freshData(Path work) throws IOException {
         Path data = work.resolve("data");
-        if (Files.exists(data)) {
-            try (var files = Files.walk(data)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+        NodeProcess.deleteTree(data);
         Files.createDirectories(data);
         Files.writeString(data.resolve("root.credentials"),
                 "access_key=" + ACCESS_KEY + "\nsecret_key=" + SECRET_KEY + "\n");

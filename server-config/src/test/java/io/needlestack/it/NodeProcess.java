@@ -75,6 +75,18 @@ public final class NodeProcess implements AutoCloseable {
         return Path.of(System.getProperty("needlestack.it.dist", "server-config/target/dist")).toAbsolutePath();
     }
 
+    /**
+     * Deletes {@code dir} and everything below it, if it exists; a file that cannot be deleted is
+     * left (its directory then stays too), as a test's leftovers may be.
+     */
+    public static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** Where test nodes keep their data directories unless told otherwise. */
     public static Path workDirectory() {
         return Path.of(System.getProperty("needlestack.it.work", "server-config/target/it-nodes")).toAbsolutePath();

@@ -9,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A throw-away Payara Server domain for tests: created with {@code asadmin create-domain
@@ -50,11 +48,7 @@ public final class PayaraServerDomain implements AutoCloseable {
     public static PayaraServerDomain create(Path domainsDir, String name) {
         int base = freePortBase();
         try {
-            if (Files.exists(domainsDir.resolve(name))) {
-                try (Stream<Path> s = Files.walk(domainsDir.resolve(name))) {
-                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            NodeProcess.deleteTree(domainsDir.resolve(name));
             Files.createDirectories(domainsDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

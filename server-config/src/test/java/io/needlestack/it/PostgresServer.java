@@ -104,8 +104,8 @@ public final class PostgresServer implements AutoCloseable {
         } catch (Exception | AssertionError e) {
             System.err.println("could not stop the test PostgreSQL in " + dir + ": " + e);
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            NodeProcess.deleteTree(dir);
         } catch (IOException e) {
             // a leftover temporary directory
         }

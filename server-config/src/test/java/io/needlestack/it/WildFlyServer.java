@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -48,11 +47,7 @@ public final class WildFlyServer implements AutoCloseable {
      */
     public static WildFlyServer create(Path base) {
         try {
-            if (Files.exists(base)) {
-                try (Stream<Path> s = Files.walk(base)) {
-                    s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
-            }
+            NodeProcess.deleteTree(base);
             copyTree(home().resolve("standalone"), base);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.needlestack.it.NodeProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,21 +81,13 @@ class CliToolsIT extends S3TestSupport {
           + node.logTail());
       assertTrue(output.contains("PASSED: " + mode), output);
     } finally {
-      deleteTree(work.resolve("files"));
+      NodeProcess.deleteTree(work.resolve("files"));
     }
   }
 
   private static String tail(Path log) throws IOException {
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
     return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-      }
-    }
   }
 
   @Test
