@@ -56,6 +56,11 @@ run_awscli() {
   "${aws[@]}" s3 cp "s3://$BUCKET/dir/hundred-mib.bin" hundred-mib.back
   same one-mib.bin one-mib.back
   same hundred-mib.bin hundred-mib.back
+  # Above its 8 MiB multipart threshold awscli copies between S3 locations with UploadPartCopy.
+  step "aws s3 cp S3 to S3, 100 MiB (UploadPartCopy)"
+  "${aws[@]}" s3 cp "s3://$BUCKET/dir/hundred-mib.bin" "s3://$BUCKET/copy/hundred-mib.bin"
+  "${aws[@]}" s3 cp "s3://$BUCKET/copy/hundred-mib.bin" hundred-copy.back
+  same hundred-mib.bin hundred-copy.back
   step "aws s3api head-object of the multipart object"
   "${aws[@]}" s3api head-object --bucket "$BUCKET" --key dir/hundred-mib.bin | tee head.json
   grep -q '"ContentLength": 104857600' head.json

@@ -4,6 +4,9 @@ import static io.needlestack.it.s3.S3Assertions.assertS3Error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.Part;
@@ -36,6 +41,94 @@ class MultipartIT extends S3TestSupport {
     String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId)
         .partNumber(number), body(c)).eTag();
     return CompletedPart.builder().partNumber(number).eTag(etag).build();
+  }
+
+  private CompletedPart copyPart(String key, String uploadId, int number, String sourceKey,
+                                 String range) {
+    UploadPartCopyResponse r = s3.uploadPartCopy(UploadPartCopyRequest.builder()
+        .sourceBucket(bucket).sourceKey(sourceKey).destinationBucket(bucket).destinationKey(key)
+        .uploadId(uploadId).partNumber(number).copySourceRange(range).build());
+    assertTrue(r.copyPartResult().lastModified() != null, r.toString());
+    return CompletedPart.builder().partNumber(number).eTag(r.copyPartResult().eTag()).build();
+  }
+
+  /**
+   * UploadPartCopy of ranges that cross the source's chunk boundaries (a 12 MiB source is stored
+   * in 5 MiB chunks), beside a plain UploadPart: the parts' ETags are the MD5s of the copied
+   * bytes and the completed object is the parts' bytes in order.
+   */
+  @Test
+  void uploadPartCopyCopiesRangesOfAChunkedSource() throws IOException {
+    GeneratedContent src = new GeneratedContent(21, 12L * MIB + 7);
+    put(s3, bucket, "copy-source", src);
+    String key = "copied";
+    String id = start(key);
+    long cut = 6L * MIB + 3;
+    CompletedPart p1 = copyPart(key, id, 1, "copy-source", "bytes=0-" + (cut - 1));
+    GeneratedContent middle = new GeneratedContent(22, 5 * MIB);
+    CompletedPart p2 = upload(key, id, 2, middle);
+    CompletedPart p3 = copyPart(key, id, 3, "copy-source", "bytes=" + cut + "-" + (src.length() - 1));
+    assertEquals(src.digests(0, cut).etag(), p1.eTag());
+    assertEquals(src.digests(cut, src.length() - cut).etag(), p3.eTag());
+    List<Part> listed = s3.listParts(r -> r.bucket(bucket).key(key).uploadId(id)).parts();
+    assertEquals(List.of(cut, 5L * MIB, src.length() - cut), listed.stream().map(Part::size).toList());
+
+    String etag = s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
+        .multipartUpload(m -> m.parts(p1, p2, p3))).eTag();
+    assertEquals(GeneratedContent.multipartEtag(List.of(src.digests(0, cut), middle.digests(),
+        src.digests(cut, src.length() - cut))), etag);
+    GeneratedContent.Digests expected;
+    try (InputStream all = new SequenceInputStream(java.util.Collections.enumeration(List.of(
+        src.open(0, cut), middle.open(), src.open(cut, src.length() - cut))))) {
+      expected = GeneratedContent.Digests.of(all);
+    }
+    assertObjectEquals(s3, bucket, key, expected);
+    // The source is untouched.
+    assertObjectEquals(s3, bucket, "copy-source", src.digests());
+  }
+
+  /** Without x-amz-copy-source-range the whole source becomes the part. */
+  @Test
+  void uploadPartCopyWithoutRangeCopiesTheWholeSource() {
+    GeneratedContent src = new GeneratedContent(23, 300_001);
+    put(s3, bucket, "copy-whole", src);
+    String key = "copied-whole";
+    String id = start(key);
+    CompletedPart p = copyPart(key, id, 1, "copy-whole", null);
+    assertEquals(src.digests().etag(), p.eTag());
+    s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
+        .multipartUpload(m -> m.parts(p)));
+    assertObjectEquals(s3, bucket, key, src.digests());
+  }
+
+  /** Each refusal leaves the upload without parts. */
+  @Test
+  void uploadPartCopyRefusalsChangeNothing() {
+    Target.assumeSupportedByTarget("s3proxy's answers to bad UploadPartCopy requests differ "
+        + "from S3's");
+    GeneratedContent src = new GeneratedContent(24, 1000);
+    put(s3, bucket, "copy-small", src);
+    String etag = s3.headObject(r -> r.bucket(bucket).key("copy-small")).eTag();
+    String key = "copy-refused";
+    String id = start(key);
+    assertS3Error(400, "InvalidArgument", () -> copyPart(key, id, 1, "copy-small", "bytes=0-1000"));
+    assertS3Error(400, "InvalidArgument", () -> copyPart(key, id, 1, "copy-small", "bytes=10-"));
+    assertS3Error(400, "InvalidArgument", () -> copyPart(key, id, 1, "copy-small", "bytes=9-3"));
+    assertS3Error(404, "NoSuchKey", () -> copyPart(key, id, 1, "no-such-source", null));
+    assertS3Error(412, "PreconditionFailed", () -> s3.uploadPartCopy(UploadPartCopyRequest.builder()
+        .sourceBucket(bucket).sourceKey("copy-small").destinationBucket(bucket).destinationKey(key)
+        .uploadId(id).partNumber(1).copySourceIfMatch("\"0123456789abcdef0123456789abcdef\"").build()));
+    assertS3Error(404, "NoSuchUpload", () -> copyPart(key, "no-such-upload-id", 1, "copy-small", null));
+    assertS3Error(400, "InvalidArgument", () -> copyPart(key, id, 10_001, "copy-small", null));
+    assertTrue(s3.listParts(r -> r.bucket(bucket).key(key).uploadId(id)).parts().isEmpty(),
+        "a refused copy left a part");
+    // The condition that holds passes.
+    CompletedPart ok = CompletedPart.builder().partNumber(1).eTag(s3.uploadPartCopy(
+        UploadPartCopyRequest.builder().sourceBucket(bucket).sourceKey("copy-small")
+            .destinationBucket(bucket).destinationKey(key).uploadId(id).partNumber(1)
+            .copySourceIfMatch(etag).build()).copyPartResult().eTag()).build();
+    assertEquals(src.digests().etag(), ok.eTag());
+    s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
   }
 
   @Test

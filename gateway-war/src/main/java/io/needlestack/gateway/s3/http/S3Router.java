@@ -16,6 +16,7 @@ import io.needlestack.gateway.s3.operation.ListBuckets;
 import io.needlestack.gateway.s3.operation.ListObjects;
 import io.needlestack.gateway.s3.operation.MultipartOperations;
 import io.needlestack.gateway.s3.operation.PutObject;
+import io.needlestack.gateway.s3.operation.UploadPartCopy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -48,6 +49,7 @@ public class S3Router {
     @Inject ListObjects listObjects;
     @Inject PutObject putObject;
     @Inject CopyObject copyObject;
+    @Inject UploadPartCopy uploadPartCopy;
     @Inject GetObject getObject;
     @Inject DeleteObject deleteObject;
     @Inject DeleteObjects deleteObjects;
@@ -121,11 +123,11 @@ public class S3Router {
             case "PUT":
                 unsupported(req, UNSUPPORTED_OBJECT);
                 if (req.has("uploadId") || req.has("partNumber")) {
-                    if (req.header("x-amz-copy-source").isPresent()) {
-                        throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "UploadPartCopy is not implemented yet.");
-                    }
                     if (!req.has("uploadId") || !req.has("partNumber")) {
                         throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "UploadPart needs both partNumber and uploadId.");
+                    }
+                    if (req.header("x-amz-copy-source").isPresent()) {
+                        return uploadPartCopy.handle(req);
                     }
                     return multipart.uploadPart(req);
                 }

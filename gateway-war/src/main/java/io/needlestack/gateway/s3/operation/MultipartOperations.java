@@ -155,7 +155,7 @@ public class MultipartOperations {
         return Responses.xml(doc);
     }
 
-    private static int partNumber(S3Request req) {
+    static int partNumber(S3Request req) {
         String raw = req.param("partNumber").orElse("");
         try {
             int n = Integer.parseInt(raw);
