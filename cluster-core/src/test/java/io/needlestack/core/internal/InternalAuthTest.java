@@ -119,12 +119,26 @@ class InternalAuthTest {
         // Full of live nonces: refuse rather than forget one that could then be replayed.
         assertEquals(Reason.OVERLOADED, refusal(auth, "GET", "/n3", auth.sign("GET", "/n3")));
         Map<String, String> captured = auth.sign("GET", "/n4");
-        clock.millis += Duration.ofMinutes(5).toMillis() + 1;
+        // Remembered by the second: forgotten within a second after the window.
+        clock.millis += Duration.ofMinutes(5).toMillis() + 1000;
         // The old nonces expired together with their dates; a new request fits again.
         verify(auth, "GET", "/n5", auth.sign("GET", "/n5"));
         assertEquals(1, auth.rememberedNonces());
         // and a request captured back then is now refused by the window, not the memory
         assertEquals(Reason.SKEW, refusal(auth, "GET", "/n4", captured));
+    }
+
+    @Test
+    void replayIsRefusedAmongManyOtherRequests() throws Exception {
+        InternalAuth big = new InternalAuth(SECRET, clock, Duration.ofSeconds(60), 100_000);
+        Map<String, String> first = big.sign("PUT", "/_internal/needles/b/k?hlc=1");
+        verify(big, "PUT", "/_internal/needles/b/k?hlc=1", first);
+        for (int i = 0; i < 20_000; i++) {
+            clock.millis += i % 3;
+            verify(big, "GET", "/n" + i, big.sign("GET", "/n" + i));
+        }
+        assertEquals(20_001, big.rememberedNonces());
+        assertEquals(Reason.REPLAYED, refusal(big, "PUT", "/_internal/needles/b/k?hlc=1", first));
     }
 
     @Test
