@@ -47,17 +47,17 @@ final class ReplayMemory {
         expire(nowMillis);
         long second = Math.floorDiv(forgetAtMillis, 1000L);
         LongSet slot = slots.get(second);
-        if (slot != null && slot.contains(id)) {
-            return Outcome.REPLAYED;
-        }
         if (size >= capacity) {
-            return Outcome.FULL;
+            // A replay is still named one when the memory is full.
+            return slot != null && slot.contains(id) ? Outcome.REPLAYED : Outcome.FULL;
         }
         if (slot == null) {
             slot = new LongSet();
             slots.put(second, slot);
         }
-        slot.add(id);
+        if (!slot.add(id)) {
+            return Outcome.REPLAYED;
+        }
         size++;
         return Outcome.REMEMBERED;
     }
@@ -96,16 +96,7 @@ final class ReplayMemory {
 
         boolean contains(long id) {
             long v = id == 0 ? ZERO : id;
-            int mask = cells.length - 1;
-            for (int i = index(v, mask); ; i = (i + 1) & mask) {
-                long c = cells[i];
-                if (c == v) {
-                    return true;
-                }
-                if (c == 0) {
-                    return false;
-                }
-            }
+            return cells[probe(cells, v)] == v;
         }
 
         /** Adds {@code id}; returns false when it was there already. */
@@ -136,17 +127,22 @@ final class ReplayMemory {
         }
 
         private static boolean insert(long[] table, long v) {
-            int mask = table.length - 1;
-            for (int i = index(v, mask); ; i = (i + 1) & mask) {
-                long c = table[i];
-                if (c == v) {
-                    return false;
-                }
-                if (c == 0) {
-                    table[i] = v;
-                    return true;
-                }
+            int i = probe(table, v);
+            if (table[i] == v) {
+                return false;
             }
+            table[i] = v;
+            return true;
+        }
+
+        /** The cell holding {@code v}, else the free cell where it belongs (the table is never full). */
+        private static int probe(long[] table, long v) {
+            int mask = table.length - 1;
+            int i = index(v, mask);
+            while (table[i] != v && table[i] != 0) {
+                i = (i + 1) & mask;
+            }
+            return i;
         }
 
         private static int index(long v, int mask) {

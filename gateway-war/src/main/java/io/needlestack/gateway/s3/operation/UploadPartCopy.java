@@ -70,23 +70,27 @@ public class UploadPartCopy {
         }
         String h = header.trim();
         int dash = h.indexOf('-');
+        if (!h.startsWith("bytes=") || dash < 0) {
+            throw malformed(header);
+        }
         long first;
         long last;
         try {
-            if (!h.startsWith("bytes=") || dash < 0) {
-                throw new NumberFormatException(h);
-            }
             first = Long.parseLong(h.substring("bytes=".length(), dash));
             last = Long.parseLong(h.substring(dash + 1));
         } catch (NumberFormatException e) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The x-amz-copy-source-range value must be of the form "
-                    + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
-                    .with("ArgumentName", RANGE_HEADER).with("ArgumentValue", header);
+            throw malformed(header);
         }
         if (first < 0 || last < first || last >= size) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Range specified is not valid for source object of size: " + size)
                     .with("ArgumentName", RANGE_HEADER).with("ArgumentValue", header);
         }
         return new ByteRange(first, last);
+    }
+
+    private static S3Exception malformed(String header) {
+        return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The x-amz-copy-source-range value must be of the form "
+                + "bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy")
+                .with("ArgumentName", RANGE_HEADER).with("ArgumentValue", header);
     }
 }
