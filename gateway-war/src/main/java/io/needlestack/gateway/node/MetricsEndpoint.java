@@ -1,6 +1,7 @@
 package io.needlestack.gateway.node;
 
 import io.needlestack.storage.service.StorageService;
+import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.StoreStats;
 import io.needlestack.gateway.cluster.RoutedNeedleStorage;
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
@@ -45,6 +46,17 @@ public class MetricsEndpoint {
         gauge(b, "needlestack_store_bytes", "gauge", "Bytes in container files.", s.liveBytes());
         gauge(b, "needlestack_store_free_bytes", "gauge", "Usable bytes left on the data file system.", s.freeBytes());
         gauge(b, "needlestack_store_writable", "gauge", "1 while the store accepts writes.", s.writable() ? 1 : 0);
+        CompactionStatus c = storage.compactionStatus();
+        gauge(b, "needlestack_compaction_state", "gauge", "Compaction: 0 idle, 1 running, 2 suspended.",
+                switch (c.state()) {
+                    case "running" -> 1;
+                    case "suspended" -> 2;
+                    default -> 0;
+                });
+        gauge(b, "needlestack_compaction_reclaimed_bytes", "gauge",
+                "Container bytes the current or last compaction gave back so far.", c.bytesBefore() - c.bytesAfter());
+        gauge(b, "needlestack_compaction_corrupt_skipped", "gauge",
+                "Regions the current or last compaction found corrupt and skipped (see the log).", c.corruptSkipped());
         gauge(b, "needlestack_degraded_reads_total", "counter", "Reads answered by fewer than R replicas.",
                 routed.degradedReads());
         gauge(b, "needlestack_failed_replica_writes_total", "counter", "Replica writes that failed (to be repaired).",

@@ -17,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Replica inspection and anti-entropy (LeoFS's {@code whereis}, {@code recover-file},
@@ -70,18 +69,17 @@ public class RecoveryResource {
     @Path("nodes/{id}/recover")
     public Response recover(@PathParam("id") String id) {
         NodeRecord r = runningMember(id);
-        return relay(plane.call(r.internalEndpoint(), "POST", "start", WHEREIS_TIMEOUT));
+        return NodeRelay.relay(plane.call(r.internalEndpoint(), "POST", "start", WHEREIS_TIMEOUT));
     }
 
     /** A node's current or last recovery. */
     @GET
     @Path("nodes/{id}/recover")
     public Response recoverStatus(@PathParam("id") String id) {
-        ClusterManager.NodeView v = known(id);
-        if (v.record() != null && v.record().liveness(Instant.now()) == NodeRecord.Liveness.RUNNING
-                && !v.record().internalEndpoint().isBlank()) {
+        ClusterManager.NodeView v = NodeRelay.known(manager, id);
+        if (NodeRelay.running(v)) {
             try {
-                return relay(plane.call(v.record().internalEndpoint(), "GET", "status", WHEREIS_TIMEOUT));
+                return NodeRelay.relay(plane.call(v.record().internalEndpoint(), "GET", "status", WHEREIS_TIMEOUT));
             } catch (ClusterException e) {
                 // fall back to what it last published
             }
@@ -96,41 +94,15 @@ public class RecoveryResource {
             throw new ClusterException("InvalidArgument", 400, "bucket and key are required (whereis?bucket=B&key=K)");
         }
         NodeRecord node = plane.anyLiveNode();
-        return relay(plane.call(node.internalEndpoint(), method, op + "?bucket=" + NodePlane.encode(bucket) + "&key="
-                + NodePlane.encode(key), timeout));
-    }
-
-    private ClusterManager.NodeView known(String id) {
-        java.util.Map<String, ClusterManager.NodeView> nodes = manager.view().nodes();
-        ClusterManager.NodeView v = nodes.get(id);
-        if (v == null) {
-            // Operators often know a node by its name (n1, n2 of `cluster up`), not its generated id.
-            v = nodes.values().stream().filter(n -> n.record() != null && n.record().name().equals(id)).findFirst()
-                    .orElse(null);
-        }
-        if (v == null) {
-            throw new ClusterException("NoSuchNode", 404, "node " + id + " is not known to the manager");
-        }
-        return v;
+        return NodeRelay.relay(plane.call(node.internalEndpoint(), method, op + "?bucket=" + NodePlane.encode(bucket)
+                + "&key=" + NodePlane.encode(key), timeout));
     }
 
     private NodeRecord runningMember(String id) {
-        ClusterManager.NodeView v = known(id);
+        ClusterManager.NodeView v = NodeRelay.known(manager, id);
         if (!v.inRing()) {
             throw new ClusterException("NodeNotInRing", 409, "node " + id + " is not in the ring: it has no replicas to recover");
         }
-        NodeRecord r = v.record();
-        if (r == null || r.liveness(Instant.now()) != NodeRecord.Liveness.RUNNING || r.internalEndpoint().isBlank()) {
-            throw new ClusterException("NodeNotRunning", 409, "node " + id + " is " + v.state().label()
-                    + ": only a running node can be recovered (start it first)");
-        }
-        return r;
-    }
-
-    private static Response relay(NodePlane.Answer a) {
-        if (a.status() >= 400 && !a.body().contains("\"code\"")) {
-            throw new ClusterException("NodeError", 502, "the node answered " + a.status());
-        }
-        return Response.status(a.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(a.body()).build();
+        return NodeRelay.requireRunning(v, id, "recovered");
     }
 }

@@ -19,14 +19,16 @@ import java.util.Base64;
 import java.util.Comparator;
 
 /**
- * Signed requests from the manager to a node's internal plane ({@code /_internal/v1/recovery/..},
- * HMAC with the cluster secret like every internal request). A node that cannot be reached is a
- * {@link ClusterException} {@code NodeUnreachable} (503).
+ * Signed requests from the manager to a node's internal plane (HMAC with the cluster secret like
+ * every internal request): the recovery requests under {@code /_internal/v1/recovery/}
+ * ({@link #call}) and any other under {@code /_internal/v1/}, such as compaction ({@link #send}).
+ * A node that cannot be reached is a {@link ClusterException} {@code NodeUnreachable} (503).
  */
 @ApplicationScoped
 public class NodePlane {
 
-    private static final String BASE = "/_internal/v1/recovery/";
+    private static final String BASE = "/_internal/v1/";
+    private static final String RECOVERY = "recovery/";
 
     @Inject
     PayaraCluster cluster;
@@ -46,8 +48,19 @@ public class NodePlane {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends {@code method} to {@code BASE + pathAndQuery} on the node at {@code internalEndpoint}. */
+    /**
+     * Sends {@code method} to {@code /_internal/v1/recovery/ + pathAndQuery} on the node at
+     * {@code internalEndpoint}.
+     */
     public Answer call(String internalEndpoint, String method, String pathAndQuery, Duration timeout) {
+        return send(internalEndpoint, method, RECOVERY + pathAndQuery, timeout);
+    }
+
+    /**
+     * Sends {@code method} to {@code /_internal/v1/ + pathAndQuery} on the node at
+     * {@code internalEndpoint}, e.g. {@code compaction/status}.
+     */
+    public Answer send(String internalEndpoint, String method, String pathAndQuery, Duration timeout) {
         String target = BASE + pathAndQuery;
         String base = internalEndpoint.endsWith("/") ? internalEndpoint.substring(0, internalEndpoint.length() - 1)
                 : internalEndpoint;

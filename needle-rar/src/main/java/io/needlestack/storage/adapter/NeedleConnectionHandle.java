@@ -1,6 +1,7 @@
 package io.needlestack.storage.adapter;
 
 import io.needlestack.storage.engine.NeedleEngine;
+import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.NeedleConnection;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
@@ -83,6 +84,26 @@ public final class NeedleConnectionHandle implements NeedleConnection {
     @Override
     public StoreStats stats() {
         return engine().stats();
+    }
+
+    @Override
+    public CompactionStatus compactStart(java.util.Set<Integer> containerIds) {
+        return engine().compactStart(containerIds);
+    }
+
+    @Override
+    public CompactionStatus compactSuspend() {
+        return engine().compactSuspend();
+    }
+
+    @Override
+    public CompactionStatus compactResume() {
+        return engine().compactResume();
+    }
+
+    @Override
+    public CompactionStatus compactionStatus() {
+        return engine().compactionStatus();
     }
 
     /** Gives the handle back to the pool (fires CONNECTION_CLOSED); idempotent, never throws. */

@@ -2,6 +2,7 @@ package io.needlestack.storage.container;
 
 import io.needlestack.storage.needle.NeedleFormat;
 import io.needlestack.storage.store.CorruptNeedleException;
+import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.StoreFullException;
 import io.needlestack.storage.store.StoreIOException;
 import io.needlestack.storage.store.StoreUnavailableException;
@@ -81,6 +82,10 @@ public final class Container implements Closeable {
     private long end; // guarded by appendLock
     private volatile long appendedEnd;
     private volatile String unwritableReason;
+    /** Set while compaction copies this container: the engine sends new writes elsewhere. */
+    private volatile boolean compacting;
+    /** Set once a compacted successor replaced this file; guarded by appendLock for writers. */
+    private volatile boolean retired;
 
     private final ReentrantLock syncLock = new ReentrantLock();
     private final Condition syncDone = syncLock.newCondition();
@@ -144,6 +149,71 @@ public final class Container implements Closeable {
             file.close();
             throw e;
         }
+    }
+
+    /**
+     * The container over a compacted file that replaces this one: {@code file} holds verified,
+     * fsynced needles up to {@code end} under a new incarnation. Package-private: only
+     * {@link ContainerRewrite} builds one, under this container's append lock.
+     */
+    Container successor(StoreFile newFile, long newIncarnation, long newEnd) {
+        Container c = new Container(id, path, layer, newFile, newIncarnation, fsyncPolicy, groupCommitDelayNanos,
+                counters);
+        c.end = newEnd;
+        c.appendedEnd = newEnd;
+        c.syncedEnd = newEnd;
+        c.compacting = true;
+        return c;
+    }
+
+    /** Whether compaction is copying this container (new writes go to another one meanwhile). */
+    public boolean compacting() {
+        return compacting;
+    }
+
+    /** Marks the container as being compacted, or no longer. */
+    public void compacting(boolean on) {
+        compacting = on;
+    }
+
+    /** True once a compacted file replaced this one. */
+    public boolean retired() {
+        return retired;
+    }
+
+    StoreFile file() {
+        return file;
+    }
+
+    ReentrantLock appendLock() {
+        return appendLock;
+    }
+
+    FileLayer layer() {
+        return layer;
+    }
+
+    /**
+     * Called under the append lock once the successor is published: writers still waiting for
+     * this lock retry elsewhere, and writers waiting for an fsync of this file return, since every
+     * needle appended here is in the successor, fsynced. Releases the owner's reference; open
+     * streams keep the (now unlinked) file until they close.
+     */
+    void retireLocked() {
+        retired = true;
+        closed = true;
+        syncLock.lock();
+        try {
+            // A group commit in progress forces this file outside the lock: let it finish first.
+            while (syncing) {
+                syncDone.awaitUninterruptibly();
+            }
+            syncedEnd = Math.max(syncedEnd, end);
+            syncDone.signalAll();
+        } finally {
+            syncLock.unlock();
+        }
+        release();
     }
 
     /** Container id. */
@@ -229,7 +299,7 @@ public final class Container implements Closeable {
         }
     }
 
-    private long nextValidNeedle(long from, long size) throws IOException {
+    long nextValidNeedle(long from, long size) throws IOException {
         ByteBuffer block = ByteBuffer.allocate(64 * 1024);
         long base = from;
         while (base + NeedleFormat.HEADER_LENGTH <= size) {
@@ -264,6 +334,9 @@ public final class Container implements Closeable {
         long length = spool.needleLength();
         appendLock.lock();
         try {
+            if (retired) {
+                throw new ContainerRetiredException(id);
+            }
             if (closed) {
                 throw new StoreUnavailableException("container " + id + " is closed");
             }
@@ -380,14 +453,18 @@ public final class Container implements Closeable {
     // ---------------------------------------------------------------- reading
 
     /**
-     * Opens a stream over {@code length} data bytes of the needle at {@code needleOffset}, from
-     * data byte {@code from}. The header is verified first (so a stale index entry cannot return
-     * bytes of another needle); the data CRC32C is verified when the stream covers all the data.
-     * The stream holds a reference to this container until it is closed.
+     * Opens a stream over {@code length} data bytes of the needle a record names, from data byte
+     * {@code from}. The header is verified first and must be the record's (kind, HLC, lengths of
+     * bucket, name and version id, data length), so a record that compaction made stale can never
+     * return bytes of another needle; the data CRC32C is verified when the stream covers all the
+     * data. The stream holds a reference to this container until it is closed.
      *
-     * @throws CorruptNeedleException when the header does not verify or does not match what the index says
+     * @throws StaleLocationException when no needle, or another needle, is at the record's offset
+     * @throws CorruptNeedleException when the header there does not verify
      */
-    public InputStream openData(long needleOffset, long expectedDataLength, int expectedCrc, long from, long length) {
+    public InputStream openData(NeedleRecord record, long from, long length) {
+        long expectedDataLength = record.dataLength();
+        long needleOffset = record.offset();
         if (from < 0 || length < 0 || from > expectedDataLength || length > expectedDataLength - from) {
             throw new IllegalArgumentException("range " + from + "+" + length + " outside " + expectedDataLength
                     + " data bytes");
@@ -399,7 +476,7 @@ public final class Container implements Closeable {
             try {
                 while (hb.hasRemaining()) {
                     if (file.read(hb, needleOffset + hb.position()) < 0) {
-                        throw new CorruptNeedleException("needle at " + needleOffset + " of container " + id
+                        throw new StaleLocationException("needle at " + needleOffset + " of container " + id
                                 + " is past the end of the file");
                     }
                 }
@@ -407,14 +484,24 @@ public final class Container implements Closeable {
                 throw new StoreIOException("reading container " + id + " failed", e);
             }
             hb.flip();
-            NeedleFormat.Header h = NeedleFormat.decodeHeader(hb);
-            if (h.dataLength() != expectedDataLength) {
-                throw new CorruptNeedleException("needle at " + needleOffset + " of container " + id
-                        + " holds " + h.dataLength() + " data bytes, the index says " + expectedDataLength);
+            NeedleFormat.Header h;
+            try {
+                h = NeedleFormat.decodeHeader(hb);
+            } catch (CorruptNeedleException e) {
+                // Mid-needle after a compaction, or a damaged header: the engine looks again first.
+                throw new StaleLocationException("no needle header at " + needleOffset + " of container " + id
+                        + ": " + e.getMessage());
+            }
+            if (h.dataLength() != expectedDataLength || h.hlc() != record.hlc() || h.kind() != record.key().kind()
+                    || h.bucketLength() != utf8Length(record.key().bucket())
+                    || h.nameLength() != utf8Length(record.key().name())
+                    || h.versionIdLength() != utf8Length(record.versionId())) {
+                throw new StaleLocationException("needle at " + needleOffset + " of container " + id
+                        + " is not " + record.key() + " version " + record.versionId());
             }
             boolean whole = from == 0 && length == expectedDataLength;
             InputStream s = new DataStream(this, needleOffset + h.dataOffset() + from, length,
-                    whole ? Integer.valueOf(expectedCrc) : null);
+                    whole ? Integer.valueOf(record.crc32c()) : null);
             handedOut = true;
             return s;
         } finally {
@@ -422,6 +509,25 @@ public final class Container implements Closeable {
                 release();
             }
         }
+    }
+
+    /** UTF-8 length without encoding (a header check on every read must not allocate). */
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     int read(ByteBuffer dst, long position) throws IOException {
@@ -432,6 +538,9 @@ public final class Container implements Closeable {
         while (true) {
             int r = references.get();
             if (r <= 0) {
+                if (retired) {
+                    throw new ContainerRetiredException(id);
+                }
                 throw new StoreUnavailableException("container " + id + " is closed");
             }
             if (references.compareAndSet(r, r + 1)) {

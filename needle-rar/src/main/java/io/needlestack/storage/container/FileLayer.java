@@ -15,6 +15,15 @@ public interface FileLayer {
     /** Deletes a file if it exists. */
     void delete(Path path) throws IOException;
 
+    /**
+     * Renames {@code from} to {@code to} atomically, replacing {@code to} (readers holding the old
+     * file open keep reading it). Follow with {@link #syncDirectory} to make the rename durable.
+     */
+    default void replace(Path from, Path to) throws IOException {
+        java.nio.file.Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Makes a directory's entries durable (a new or renamed file survives a power loss). */
     void syncDirectory(Path directory) throws IOException;
 

@@ -1,12 +1,17 @@
 package io.needlestack.storage.engine;
 
 import io.needlestack.storage.container.Container;
+import io.needlestack.storage.container.ContainerRetiredException;
+import io.needlestack.storage.container.ContainerRewrite;
+import io.needlestack.storage.container.StaleLocationException;
 import io.needlestack.storage.container.FileLayer;
 import io.needlestack.storage.container.Spool;
 import io.needlestack.storage.container.WriteCounters;
 import io.needlestack.storage.index.NeedleIndex;
 import io.needlestack.storage.index.UnusableIndexException;
 import io.needlestack.storage.needle.NeedleFormat;
+import io.needlestack.storage.store.CompactionRefusedException;
+import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
@@ -35,6 +40,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.zip.CRC32C;
 
 /**
@@ -59,7 +65,8 @@ public final class NeedleEngine implements AutoCloseable {
     private final EngineConfig config;
     private final FileLayer layer;
     private final List<Path> spoolDirs;
-    private final Container[] containers;
+    /** By id; compaction replaces an entry with the container over the compacted file. */
+    private final AtomicReferenceArray<Container> containers;
     /** Per data directory, which of its containers takes writes now. */
     private final AtomicIntegerArray active;
     private final NeedleIndex index;
@@ -70,6 +77,12 @@ public final class NeedleEngine implements AutoCloseable {
     // never closed under a running call (a use after close would crash the JVM, not throw).
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    private final Compactor compactor;
+    /**
+     * Where the needles of the container being swapped went, while the index still names their old
+     * offsets (between the rename of the compacted file and the end of the index's update).
+     */
+    private volatile Relocation relocation;
     // Payara Micro exits on SIGTERM without stopping resource adapters: close RocksDB cleanly anyway.
     private final Thread shutdownHook = new Thread(this::close, "needle-store-shutdown");
 
@@ -78,8 +91,9 @@ public final class NeedleEngine implements AutoCloseable {
         this.config = config;
         this.layer = config.fileLayer();
         this.spoolDirs = spoolDirs;
-        this.containers = containers;
+        this.containers = new AtomicReferenceArray<>(containers);
         this.active = new AtomicIntegerArray(containers.length / config.containersPerDirectory());
+        this.compactor = new Compactor(this);
         this.index = index;
         this.counters = counters;
         this.spoolBudget = new Spool.MemoryBudget(Math.max(16L << 20, 32L * config.spoolMemoryBytes()));
@@ -117,6 +131,7 @@ public final class NeedleEngine implements AutoCloseable {
                 Path root = config.dataDirectories().get(d).toAbsolutePath().normalize();
                 Path containerDir = Files.createDirectories(root.resolve("containers"));
                 Path spool = Files.createDirectories(root.resolve("spool"));
+                deletePartialCompactions(containerDir);
                 emptySpool(spool);
                 spoolDirs.add(spool);
                 for (int i = 0; i < perDir; i++) {
@@ -221,14 +236,29 @@ public final class NeedleEngine implements AutoCloseable {
                 try {
                     ensureOpen();
                     String md5 = HexFormat.of().formatHex(spool.md5());
-                    Container.Appended<PutResult> a = c.append(spool, config.minFreeBytes(), (offset, needleLength) -> {
-                        NeedleRecord r = new NeedleRecord(write.key(), write.hlc(), write.versionId(), write.tombstone(),
-                                write.metadata(), dataLength, md5, spool.dataCrc(), c.id(), offset, needleLength);
-                        return index.apply(r, !keepOlderVersions, c.incarnation(), offset + needleLength);
-                    });
+                    Container target = c;
+                    Container.Appended<PutResult> a;
+                    for (int attempt = 1; ; attempt++) {
+                        Container t = target;
+                        try {
+                            a = t.append(spool, config.minFreeBytes(), (offset, needleLength) -> {
+                                NeedleRecord r = new NeedleRecord(write.key(), write.hlc(), write.versionId(),
+                                        write.tombstone(), write.metadata(), dataLength, md5, spool.dataCrc(), t.id(),
+                                        offset, needleLength);
+                                return index.apply(r, !keepOlderVersions, t.incarnation(), offset + needleLength);
+                            });
+                            break;
+                        } catch (ContainerRetiredException e) {
+                            // Compaction swapped the file while this write waited for its lock.
+                            if (attempt >= 3) {
+                                throw e;
+                            }
+                            target = containerOf(write.key());
+                        }
+                    }
                     counters.arrived();
                     arrived = true;
-                    c.awaitDurable(a.end());
+                    target.awaitDurable(a.end());
                     return a.result();
                 } finally {
                     lifecycle.readLock().unlock();
@@ -256,11 +286,52 @@ public final class NeedleEngine implements AutoCloseable {
     /** See {@link io.needlestack.storage.store.NeedleConnection#openData}. */
     public InputStream openData(NeedleRecord record, long from, long length) {
         ensureOpen();
-        if (record.containerId() < 0 || record.containerId() >= containers.length) {
+        if (record.containerId() < 0 || record.containerId() >= containers.length()) {
             throw new IllegalArgumentException("no container " + record.containerId());
         }
-        return containers[record.containerId()].openData(record.offset(), record.dataLength(), record.crc32c(), from,
-                length);
+        try {
+            return containers.get(record.containerId()).openData(record, from, length);
+        } catch (ContainerRetiredException e) {
+            // Swapped, and its last stream closed, between the lookup and the open: the successor's turn.
+            try {
+                return containers.get(record.containerId()).openData(record, from, length);
+            } catch (StaleLocationException stale) {
+                return reopen(record, from, length, stale);
+            }
+        } catch (StaleLocationException e) {
+            return reopen(record, from, length, e);
+        }
+    }
+
+    /** Compaction may have moved the needle since the record was read: looks for it once more. */
+    private InputStream reopen(NeedleRecord record, long from, long length, StaleLocationException stale) {
+        NeedleRecord now = relocated(record);
+        if (now == null) {
+            throw stale;
+        }
+        return containers.get(now.containerId()).openData(now, from, length);
+    }
+
+    /** Where a needle is now, when compaction moved it since {@code record} was read; else null. */
+    private NeedleRecord relocated(NeedleRecord record) {
+        Relocation r = relocation;
+        if (r != null && r.containerId() == record.containerId()) {
+            long to = r.newOffset(record.offset());
+            if (to >= 0) {
+                return moved(record, record.containerId(), to);
+            }
+        }
+        Optional<NeedleRecord> indexed = withIndex(() -> index.version(record.key(), record.versionId()));
+        if (indexed.isPresent() && indexed.get().hlc() == record.hlc()
+                && (indexed.get().containerId() != record.containerId() || indexed.get().offset() != record.offset())) {
+            return indexed.get();
+        }
+        return null;
+    }
+
+    private static NeedleRecord moved(NeedleRecord r, int containerId, long offset) {
+        return new NeedleRecord(r.key(), r.hlc(), r.versionId(), r.tombstone(), r.metadata(), r.dataLength(), r.md5Hex(),
+                r.crc32c(), containerId, offset, r.needleLength());
     }
 
     /** See {@link io.needlestack.storage.store.NeedleConnection#list}. */
@@ -283,7 +354,7 @@ public final class NeedleEngine implements AutoCloseable {
     public StoreStats stats() {
         long live = 0;
         boolean writable = !closed;
-        for (Container c : containers) {
+        for (Container c : containers()) {
             live += c.end();
             writable &= c.unwritableReason() == null;
         }
@@ -296,8 +367,117 @@ public final class NeedleEngine implements AutoCloseable {
             }
         }
         writable &= free >= config.minFreeBytes();
-        return new StoreStats(counters.puts(), counters.fsyncs(), counters.bytesWritten(), containers.length, live, free,
+        return new StoreStats(counters.puts(), counters.fsyncs(), counters.bytesWritten(), containers.length(), live, free,
                 writable);
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#compactStart}. */
+    public CompactionStatus compactStart(java.util.Set<Integer> containerIds) {
+        ensureOpen();
+        return compactor.start(containerIds);
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#compactSuspend}. */
+    public CompactionStatus compactSuspend() {
+        return compactor.suspend();
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#compactResume}. */
+    public CompactionStatus compactResume() {
+        return compactor.resume();
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#compactionStatus}. */
+    public CompactionStatus compactionStatus() {
+        return compactor.status();
+    }
+
+    /**
+     * Bytes of each container's file that the index points at (a pass over the index), by id:
+     * what compaction would keep.
+     */
+    long[] liveBytes() {
+        return withIndex(() -> index.liveBytes(containers.length()));
+    }
+
+    /** Usable bytes on the file system holding a container (0 when it cannot be read). */
+    long usableSpace(int containerId) {
+        try {
+            return layer.usableSpace(containers.get(containerId).directory());
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Bytes of each container's file now, by id. */
+    long[] fileBytes() {
+        long[] out = new long[containers.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = containers.get(i).end();
+        }
+        return out;
+    }
+
+    /**
+     * Compacts one container (see {@link ContainerRewrite}): keeps the needles the index points at,
+     * moves their index entries, and swaps the file. Runs under the store's read lock, so the
+     * store cannot close under it ({@link #close} stops the compactor first).
+     *
+     * @throws CompactionRefusedException {@code NotEnoughSpace} when free space is smaller than the container
+     */
+    ContainerRewrite.Result compactContainer(int id, ContainerRewrite.Pacer pacer) throws IOException {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            Container old = containers.get(id);
+            long usable = layer.usableSpace(old.directory());
+            if (usable - old.end() < config.minFreeBytes()) {
+                throw new CompactionRefusedException("NotEnoughSpace", "free space on " + old.directory() + " ("
+                        + usable + " bytes) is smaller than container " + id + " (" + old.end()
+                        + " bytes) plus the " + config.minFreeBytes() + " bytes kept free");
+            }
+            old.compacting(true);
+            boolean[] swapped = {false};
+            List<NeedleIndex.Located> keys = new ArrayList<>();
+            LongList from = new LongList();
+            LongList to = new LongList();
+            try {
+                ContainerRewrite.Result result = ContainerRewrite.rewrite(old, new ContainerRewrite.Plan() {
+                    @Override
+                    public boolean keep(NeedleFormat.Needle n) {
+                        return index.pointsAt(new NeedleKey(n.header().kind(), n.bucket(), n.name()), n.header().hlc(),
+                                n.versionId(), id, n.offset());
+                    }
+
+                    @Override
+                    public void kept(NeedleFormat.Needle n, long newOffset) {
+                        keys.add(new NeedleIndex.Located(new NeedleKey(n.header().kind(), n.bucket(), n.name()),
+                                n.header().hlc(), n.versionId()));
+                        from.add(n.offset());
+                        to.add(newOffset);
+                    }
+                }, pacer, config.minFreeBytes(), successor -> {
+                    swapped[0] = true;
+                    containers.set(id, successor);
+                    long[] oldOffsets = from.toArray();
+                    long[] newOffsets = to.toArray();
+                    relocation = new Relocation(id, oldOffsets, newOffsets);
+                    index.relocate(id, keys, oldOffsets, newOffsets, successor.incarnation(), successor.end());
+                    // Only once the index names the new offsets (and the new file's checkpoint is
+                    // written) may the container take writes, or a restart would trust a checkpoint
+                    // of the new file over entries still naming the old one.
+                    relocation = null;
+                    successor.compacting(false);
+                });
+                return result;
+            } finally {
+                if (!swapped[0]) {
+                    old.compacting(false);
+                }
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
     }
 
     /** Native memory of the RocksDB index (see {@link NeedleIndex#nativeMemoryBytes()}). */
@@ -307,7 +487,11 @@ public final class NeedleEngine implements AutoCloseable {
 
     /** The containers, by id (for diagnostics and tests). */
     public List<Container> containers() {
-        return List.of(containers);
+        List<Container> out = new ArrayList<>(containers.length());
+        for (int i = 0; i < containers.length(); i++) {
+            out.add(containers.get(i));
+        }
+        return out;
     }
 
     /** True once {@link #close()} ran. */
@@ -321,6 +505,8 @@ public final class NeedleEngine implements AutoCloseable {
      */
     @Override
     public void close() {
+        // First, so that a running (or suspended) compaction lets go of the store's read lock.
+        compactor.stop();
         lifecycle.writeLock().lock();
         try {
             if (closed) {
@@ -334,7 +520,7 @@ public final class NeedleEngine implements AutoCloseable {
                     // the hook is running or about to; close() is idempotent
                 }
             }
-            for (Container c : containers) {
+            for (Container c : containers()) {
                 c.close();
             }
             index.close();
@@ -358,23 +544,30 @@ public final class NeedleEngine implements AutoCloseable {
         crc.update(0);
         crc.update(key.name().getBytes(StandardCharsets.UTF_8));
         int perDir = config.containersPerDirectory();
-        int dir = (int) Long.remainderUnsigned(crc.getValue(), containers.length / perDir);
+        int dir = (int) Long.remainderUnsigned(crc.getValue(), containers.length() / perDir);
         int base = dir * perDir;
         int current = active.get(dir);
-        Container c = containers[base + current];
-        if (c.end() < ACTIVE_CONTAINER_BYTES && c.unwritableReason() == null) {
+        Container c = containers.get(base + current);
+        if (c.end() < ACTIVE_CONTAINER_BYTES && takesWrites(c)) {
             return c;
         }
-        int smallest = current;
+        int smallest = -1;
         for (int i = 0; i < perDir; i++) {
-            Container o = containers[base + i];
-            if (o.unwritableReason() == null && (containers[base + smallest].unwritableReason() != null
-                    || o.end() < containers[base + smallest].end())) {
+            Container o = containers.get(base + i);
+            if (takesWrites(o) && (smallest < 0 || o.end() < containers.get(base + smallest).end())) {
                 smallest = i;
             }
         }
+        if (smallest < 0) {
+            // None takes writes: the current one answers why (full, failed, or being compacted).
+            return c;
+        }
         active.compareAndSet(dir, current, smallest);
-        return containers[base + active.get(dir)];
+        return containers.get(base + active.get(dir));
+    }
+
+    private static boolean takesWrites(Container c) {
+        return c.unwritableReason() == null && !c.compacting();
     }
 
     private void checkSpace(Path directory, long needleLength) {
@@ -404,6 +597,16 @@ public final class NeedleEngine implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new StoreUnavailableException("the needle store is closed");
+        }
+    }
+
+    /** Compactions cut short by a crash or a kill: the container's own file is intact. */
+    private static void deletePartialCompactions(Path containerDir) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(containerDir, "*" + ContainerRewrite.SUFFIX)) {
+            for (Path f : files) {
+                LOG.log(Level.WARNING, "deleting {0}: a compaction that did not finish", f);
+                Files.deleteIfExists(f);
+            }
         }
     }
 

@@ -71,6 +71,26 @@ final class IndexCodec {
                 .putShort((short) flags).put(meta).array();
     }
 
+    /** Where in an entry's value the container id is (an int), then the needle's offset (a long). */
+    static final int VALUE_CONTAINER = 1;
+    static final int VALUE_OFFSET = VALUE_CONTAINER + 4;
+    static final int VALUE_NEEDLE_LENGTH = VALUE_OFFSET + 8;
+
+    /**
+     * The value with its needle offset replaced, when it points at {@code offset} of {@code containerId};
+     * null when it points elsewhere.
+     */
+    static byte[] relocated(byte[] value, int containerId, long offset, long newOffset) {
+        ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.BIG_ENDIAN);
+        if (value.length < FIXED_VALUE || v.get(0) != INDEX_VERSION || v.getInt(VALUE_CONTAINER) != containerId
+                || v.getLong(VALUE_OFFSET) != offset) {
+            return null;
+        }
+        byte[] out = value.clone();
+        ByteBuffer.wrap(out).order(ByteOrder.BIG_ENDIAN).putLong(VALUE_OFFSET, newOffset);
+        return out;
+    }
+
     static Entry decode(byte[] key, byte[] value) {
         try {
             NeedleKind kind = NeedleKind.ofCode(key[0]);

@@ -417,6 +417,84 @@ public final class NeedleIndex implements Closeable {
     }
 
     /**
+     * Whether the index points at the needle at {@code offset} of {@code containerId} for this
+     * version: the test compaction makes to keep a needle (everything else in a container is
+     * garbage: overwritten, deleted, handed over or purged). One point lookup.
+     */
+    public boolean pointsAt(NeedleKey key, long hlc, String versionId, int containerId, long offset) {
+        byte[] v = get(IndexCodec.entryKey(key, hlc, versionId));
+        return v != null && IndexCodec.relocated(v, containerId, offset, offset) != null;
+    }
+
+    /**
+     * Moves index entries from old to new offsets of one container after compaction replaced its
+     * file, then writes the container's checkpoint for the new file. Each entry moves only if it
+     * still points where the needle was (a write or drop since may have replaced it), under the
+     * key's stripe lock so no writer interleaves. The checkpoint comes last: a crash before it
+     * leaves the old file's checkpoint, whose incarnation does not match the new file, so the
+     * container is re-indexed from the new file at the next start.
+     *
+     * @param keys       the moved needles' keys, hlcs and version ids, in the order of the offsets
+     * @param oldOffsets where each needle was
+     * @param newOffsets where it is now
+     * @return entries moved (the others were replaced or dropped meanwhile)
+     */
+    public int relocate(int containerId, List<Located> keys, long[] oldOffsets, long[] newOffsets, long incarnation,
+                        long end) {
+        int moved = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            Located l = keys.get(i);
+            byte[] prefix = IndexCodec.keyPrefix(l.key());
+            byte[] entry = IndexCodec.entryKey(l.key(), l.hlc(), l.versionId());
+            synchronized (KEY_STRIPES[Math.floorMod(Arrays.hashCode(prefix), KEY_STRIPES.length)]) {
+                byte[] v = get(entry);
+                byte[] nv = v == null ? null : IndexCodec.relocated(v, containerId, oldOffsets[i], newOffsets[i]);
+                if (nv != null) {
+                    try {
+                        db.put(writeOptions, entry, nv);
+                    } catch (RocksDBException e) {
+                        throw new StoreIOException("relocating an index entry failed", e);
+                    } finally {
+                        newestCache.remove(l.key());
+                    }
+                    moved++;
+                }
+            }
+        }
+        writeCheckpoint(containerId, incarnation, end);
+        return moved;
+    }
+
+    /**
+     * Bytes of needles the index points at, per container id below {@code containers}: one pass
+     * over every entry (a million take about a second).
+     */
+    public long[] liveBytes(int containers) {
+        long[] out = new long[containers];
+        try (RocksIterator it = db.newIterator()) {
+            for (it.seek(new byte[] {0x02}); it.isValid(); it.next()) {
+                ByteBuffer v = ByteBuffer.wrap(it.value());
+                int c = v.getInt(IndexCodec.VALUE_CONTAINER);
+                if (c >= 0 && c < containers) {
+                    out[c] += v.getLong(IndexCodec.VALUE_NEEDLE_LENGTH);
+                }
+            }
+            status(it);
+        }
+        return out;
+    }
+
+    /**
+     * One version of a key, as compaction names the needles it moved.
+     *
+     * @param key       the key
+     * @param hlc       the version's HLC
+     * @param versionId the version id
+     */
+    public record Located(NeedleKey key, long hlc, String versionId) {
+    }
+
+    /**
      * Removes one version's entry from the index (its bytes stay in the container until
      * compaction). Used when a node gives up a copy it no longer owns, or purges a tombstone.
      *

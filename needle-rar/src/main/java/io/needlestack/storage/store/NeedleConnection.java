@@ -83,6 +83,36 @@ public interface NeedleConnection extends AutoCloseable {
     /** Counters of this node's store (puts, fsyncs, bytes, free space). */
     StoreStats stats();
 
+    /**
+     * Starts compacting containers in the background, one at a time: each container's live
+     * needles (those the index points at) are copied, verified, into a new file that replaces it;
+     * reads and writes go on meanwhile (writes go to the directory's other containers).
+     *
+     * @param containerIds the containers to compact; empty for all of them
+     * @return the status of the run just started
+     * @throws CompactionRefusedException when one runs already, a container id is unknown, or free
+     *                                    space is smaller than the largest container to copy
+     */
+    CompactionStatus compactStart(java.util.Set<Integer> containerIds);
+
+    /**
+     * Pauses the running compaction after the needle it copies now (the partly written new file is
+     * kept until it resumes).
+     *
+     * @throws CompactionRefusedException when none is running
+     */
+    CompactionStatus compactSuspend();
+
+    /**
+     * Resumes a suspended compaction.
+     *
+     * @throws CompactionRefusedException when none is suspended
+     */
+    CompactionStatus compactResume();
+
+    /** The current or last compaction. */
+    CompactionStatus compactionStatus();
+
     /** Releases the handle; never throws. */
     @Override
     void close();

@@ -11,8 +11,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 /** Small helpers shared by the engine tests. */
 final class EngineTestSupport {
@@ -49,5 +54,28 @@ final class EngineTestSupport {
 
     static void assertData(NeedleEngine e, NeedleRecord r, byte[] expected) {
         assertArrayEquals(expected, read(e, r), () -> "data of " + r.key());
+    }
+
+    /** Copies a directory tree (an index, to put it back later as a crash would have left it). */
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** Deletes a directory tree; fails on anything it cannot delete. */
+    static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(f);
+            }
+        }
     }
 }

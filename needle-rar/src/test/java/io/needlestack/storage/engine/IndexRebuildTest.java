@@ -14,13 +14,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +32,7 @@ class IndexRebuildTest {
 
     @Test
     void rebuildAfterIndexDeleted() throws IOException {
-        check(() -> deleteTree(dir.resolve("index")));
+        check(() -> EngineTestSupport.deleteTree(dir.resolve("index")));
     }
 
     @Test
@@ -54,7 +52,7 @@ class IndexRebuildTest {
                 EngineTestSupport.put(e, EngineTestSupport.obj("b", "k" + i), 10, "v", data(i, 100), false);
             }
         }
-        copyTree(dir.resolve("index"), stale);
+        EngineTestSupport.copyTree(dir.resolve("index"), stale);
         try (NeedleEngine e = NeedleEngine.open(config)) {
             for (int i = 0; i < 50; i++) {
                 // Overwrites (which drop older entries) and new keys, all after the stale index's checkpoints.
@@ -62,8 +60,8 @@ class IndexRebuildTest {
             }
             EngineTestSupport.delete(e, EngineTestSupport.obj("b", "k0"), 30, "x", false);
         }
-        deleteTree(dir.resolve("index"));
-        copyTree(stale, dir.resolve("index"));
+        EngineTestSupport.deleteTree(dir.resolve("index"));
+        EngineTestSupport.copyTree(stale, dir.resolve("index"));
         try (NeedleEngine e = NeedleEngine.open(config)) {
             assertTrue(e.get(EngineTestSupport.obj("b", "k0")).orElseThrow().tombstone());
             for (int i = 1; i < 75; i++) {
@@ -100,7 +98,7 @@ class IndexRebuildTest {
             b.put(0, (byte) (b.get(0) ^ 1)).rewind();
             ch.write(b, pos);
         }
-        deleteTree(dir.resolve("index"));
+        EngineTestSupport.deleteTree(dir.resolve("index"));
         try (NeedleEngine e = NeedleEngine.open(config)) {
             assertEquals(size, Files.size(file), "nothing truncated");
             assertTrue(e.get(victim.key()).isEmpty(), "the corrupt needle is not indexed");
@@ -113,18 +111,6 @@ class IndexRebuildTest {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
 
     private interface Damage {
         void apply() throws IOException;
@@ -197,13 +183,5 @@ class IndexRebuildTest {
         assertTrue(present > 300 && present < written.size(), "versions present: " + present);
         assertTrue(tombstones > 20, "tombstones: " + tombstones);
         return s;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(f);
-            }
-        }
     }
 }

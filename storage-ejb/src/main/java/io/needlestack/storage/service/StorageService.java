@@ -1,5 +1,6 @@
 package io.needlestack.storage.service;
 
+import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.NeedleConnection;
 import io.needlestack.storage.store.NeedleConnectionFactory;
 import io.needlestack.storage.store.NeedleKey;
@@ -15,6 +16,7 @@ import jakarta.ejb.TransactionAttributeType;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * PUT, GET, HEAD, DELETE and LIST of needles on this node. Each call takes a handle from the
@@ -94,6 +96,34 @@ public class StorageService {
     public StoreStats stats() {
         try (NeedleConnection c = connections.getConnection()) {
             return c.stats();
+        }
+    }
+
+    /** Starts compacting containers in the background; see {@link NeedleConnection#compactStart}. */
+    public CompactionStatus compactStart(Set<Integer> containerIds) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.compactStart(containerIds);
+        }
+    }
+
+    /** Pauses the running compaction; see {@link NeedleConnection#compactSuspend}. */
+    public CompactionStatus compactSuspend() {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.compactSuspend();
+        }
+    }
+
+    /** Resumes a suspended compaction; see {@link NeedleConnection#compactResume}. */
+    public CompactionStatus compactResume() {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.compactResume();
+        }
+    }
+
+    /** The current or last compaction of this node. */
+    public CompactionStatus compactionStatus() {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.compactionStatus();
         }
     }
 }
