@@ -2,6 +2,7 @@ package io.needlestack.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -51,8 +52,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * quarter of them deleted, {@code compact-start --wait} shrinks the container files to well below
  * half, every live object reads back byte for byte and every deleted one stays deleted, also
  * after a {@code kill -9}, a restart on the same data directory and a second compaction of the
- * containers named one by one. Refusals (nothing to suspend, an unknown node or container,
- * malformed container lists) give clear errors.
+ * containers named one by one. {@code du} tells beforehand that more than half of the container
+ * bytes would be reclaimed, and afterwards that nothing would and that the files are as large as
+ * it says. Refusals (nothing to suspend, an unknown node or container, malformed container lists)
+ * give clear errors.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -99,6 +102,10 @@ class CompactionIT {
         assertEquals(1, unknown.exit(), unknown.output());
         assertTrue(unknown.output().contains("NoSuchNode") && unknown.output().contains("no-such-node"),
                 unknown.output());
+        LocalCluster.Result unknownDu = adm("du", "no-such-node");
+        assertEquals(1, unknownDu.exit(), unknownDu.output());
+        assertTrue(unknownDu.output().contains("error NoSuchNode") && unknownDu.output().contains("no-such-node"),
+                unknownDu.output());
         LocalCluster.Result usage = adm("compact-start", NAME, "--containers", "1,x");
         assertEquals(2, usage.exit(), usage.output());
         assertTrue(usage.output().contains("--containers takes container ids"), usage.output());
@@ -154,6 +161,18 @@ class CompactionIT {
         long liveBytes = (long) live.size() * SIZE;
         assertTrue(before >= 3L * OBJECTS * SIZE, "the containers hold less than was written: " + before);
 
+        // Two overwrites and a quarter deleted: at most a third of the bytes is live.
+        JsonObject du = du();
+        System.out.println("du before compaction: " + du);
+        assertEquals(before, du.getJsonNumber("fileBytes").longValue(), du.toString());
+        assertTrue(du.getJsonNumber("reclaimableBytes").longValue() > before / 2, du.toString());
+        assertTrue(du.getJsonNumber("liveBytes").longValue() >= liveBytes, du.toString());
+        LocalCluster.Result duTable = adm("du", NAME);
+        assertEquals(0, duTable.exit(), duTable.output());
+        assertTrue(duTable.output().contains("RECLAIMABLE MB") && duTable.output().contains("\ntotal "),
+                duTable.output());
+        System.out.println(duTable.output());
+
         LocalCluster.Result run = adm("--json", "compact-start", NAME, "--wait", "300");
         assertEquals(0, run.exit(), run.output() + "\n" + LocalCluster.tail(node.dataDir()));
         JsonObject done = json(run.output());
@@ -178,6 +197,15 @@ class CompactionIT {
         assertEquals(0, table.exit(), table.output());
         assertTrue(table.output().contains("outcome done"), table.output());
         System.out.println(table.output());
+
+        JsonObject compacted = du();
+        System.out.println("du after compaction: " + compacted);
+        for (JsonObject c : compacted.getJsonArray("containers").getValuesAs(JsonObject.class)) {
+            assertEquals(0, c.getJsonNumber("reclaimableBytes").longValue(), c.toString());
+            assertFalse(c.getBoolean("compacting"), c.toString());
+        }
+        assertEquals(0, compacted.getJsonNumber("reclaimableBytes").longValue(), compacted.toString());
+        assertEquals(containerBytes(), compacted.getJsonNumber("fileBytes").longValue(), compacted.toString());
 
         verifyAll(s3);
 
@@ -265,6 +293,13 @@ class CompactionIT {
                 .overrideConfiguration(ClientOverrideConfiguration.builder().retryPolicy(RetryPolicy.none())
                         .apiCallTimeout(Duration.ofSeconds(60)).build())
                 .httpClientBuilder(ApacheHttpClient.builder()).build();
+    }
+
+    /** {@code needlestack-adm --json du} of the node, which must succeed. */
+    private JsonObject du() throws Exception {
+        LocalCluster.Result r = adm("--json", "du", NAME);
+        assertEquals(0, r.exit(), r.output());
+        return json(r.output());
     }
 
     private LocalCluster.Result adm(String... args) throws Exception {

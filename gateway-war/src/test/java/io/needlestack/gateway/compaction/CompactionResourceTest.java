@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.needlestack.storage.needle.NeedleFormat;
 import io.needlestack.storage.store.CompactionRefusedException;
 import io.needlestack.storage.store.CompactionStatus;
+import io.needlestack.storage.store.ContainerUsage;
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
@@ -14,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The compaction requests' parameters, refusal statuses and status JSON. */
+/** The compaction requests' parameters, refusal statuses, status JSON and usage JSON. */
 class CompactionResourceTest {
 
     @Test
@@ -59,6 +62,47 @@ class CompactionResourceTest {
         assertEquals(1, failed.getJsonNumber("corruptSkipped").longValue());
         assertEquals("disk gone", failed.getString("message"));
         assertEquals(5L << 30, failed.getJsonNumber("containerFileBytes").longValue());
+    }
+
+    @Test
+    void usageJsonListsEveryContainerAndSumsTheirBytes() {
+        long superblock = NeedleFormat.SUPERBLOCK_LENGTH;
+        JsonObject du = read(CompactionResource.usageJson(List.of(
+                new ContainerUsage(0, "/data/a", 10_000_000_000L, 2_000_000_000L, false, true),
+                new ContainerUsage(1, "/data/a", superblock + 4096, 4096, true, false),
+                // A write between the engine's two readings: live may exceed the file less its superblock.
+                new ContainerUsage(2, "/data/b", superblock + 100, 100 + 10, false, false))));
+        assertTrue(du.containsKey("node"));
+        JsonArray containers = du.getJsonArray("containers");
+        assertEquals(3, containers.size());
+        JsonObject first = containers.getJsonObject(0);
+        assertEquals(0, first.getInt("id"));
+        assertEquals("/data/a", first.getString("directory"));
+        assertEquals(10_000_000_000L, first.getJsonNumber("fileBytes").longValue());
+        assertEquals(2_000_000_000L, first.getJsonNumber("liveBytes").longValue());
+        assertEquals(8_000_000_000L - superblock, first.getJsonNumber("reclaimableBytes").longValue());
+        assertEquals(JsonValue.FALSE, first.get("active"));
+        assertEquals(JsonValue.TRUE, first.get("compacting"));
+        JsonObject second = containers.getJsonObject(1);
+        assertEquals(1, second.getInt("id"));
+        assertEquals(0, second.getJsonNumber("reclaimableBytes").longValue());
+        assertEquals(JsonValue.TRUE, second.get("active"));
+        assertEquals(JsonValue.FALSE, second.get("compacting"));
+        assertEquals(0, containers.getJsonObject(2).getJsonNumber("reclaimableBytes").longValue());
+
+        assertEquals(10_000_000_000L + 2 * superblock + 4196, du.getJsonNumber("fileBytes").longValue());
+        assertEquals(2_000_000_000L + 4096 + 110, du.getJsonNumber("liveBytes").longValue());
+        // The containers' own reclaimable bytes, not fileBytes - liveBytes (superblocks, the clamp).
+        assertEquals(8_000_000_000L - superblock, du.getJsonNumber("reclaimableBytes").longValue());
+    }
+
+    @Test
+    void usageJsonOfANodeWithoutContainersIsEmptyWithZeroTotals() {
+        JsonObject du = read(CompactionResource.usageJson(List.of()));
+        assertEquals(0, du.getJsonArray("containers").size());
+        assertEquals(0, du.getJsonNumber("fileBytes").longValue());
+        assertEquals(0, du.getJsonNumber("liveBytes").longValue());
+        assertEquals(0, du.getJsonNumber("reclaimableBytes").longValue());
     }
 
     private static JsonObject read(String json) {

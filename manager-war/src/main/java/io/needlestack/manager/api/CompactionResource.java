@@ -26,12 +26,16 @@ import java.util.regex.Pattern;
  *       the run goes on in the background on that node (absent {@code containers}: all of them)</li>
  *   <li>{@code POST nodes/{id}/compact/suspend}, {@code POST nodes/{id}/compact/resume}: the status</li>
  *   <li>{@code GET nodes/{id}/compact}: the node's current or last compaction</li>
+ *   <li>{@code GET nodes/{id}/du}: each container's file bytes, live bytes and the bytes
+ *       compaction would give back, and their totals (LeoFS's {@code du}; the node's
+ *       {@code compaction/usage})</li>
  * </ul>
  * The node must be registered and running; it need not be in the ring (an all-in-one node
  * compacts before {@code start} too). Refusals: 404 {@code NoSuchNode}; 409 {@code NodeNotRunning},
  * {@code NotAStorageNode}, and the node's own 409 {@code CompactionRunning}, {@code CompactionNotRunning}, 400
  * {@code NoSuchContainer}, 507 {@code NotEnoughSpace}, 503 {@code StoreUnavailable}; 400
- * {@code InvalidArgument} (a malformed {@code containers}); 503 {@code NodeUnreachable}.
+ * {@code InvalidArgument} (a malformed {@code containers}); 503 {@code NodeUnreachable} (also when
+ * the node has not answered within the request's time).
  */
 @Path("")
 @RequestScoped
@@ -39,6 +43,10 @@ import java.util.regex.Pattern;
 public class CompactionResource {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    // du reads the node's whole index (about a second per million needles): room for ~100 million,
+    // kept under the 120 s a standby manager gives a request it forwards, so that the answer is
+    // this resource's and not the forwarder's.
+    private static final Duration USAGE_TIMEOUT = Duration.ofSeconds(110);
     // Checked here too: the list goes into the signed query of the node's request as it is.
     private static final Pattern CONTAINERS = Pattern.compile("\\d{1,9}(,\\d{1,9})*");
 
@@ -79,12 +87,29 @@ public class CompactionResource {
         return relay(id, "GET", "status");
     }
 
+    /** A node's container usage: what compacting each container would give back. */
+    @GET
+    @Path("nodes/{id}/du")
+    public Response usage(@PathParam("id") String id) {
+        return relay(id, "GET", "usage", USAGE_TIMEOUT, "asked for its container usage");
+    }
+
     private Response relay(String id, String method, String request) {
-        NodeRecord r = NodeRelay.requireRunning(NodeRelay.known(manager, id), id, "compacted");
+        return relay(id, method, request, TIMEOUT, "compacted");
+    }
+
+    /**
+     * Sends {@code compaction/request} to the node {@code id} names once it is known, running and
+     * a storage node.
+     *
+     * @param done what is done to it, for the {@code NodeNotRunning} refusal
+     */
+    private Response relay(String id, String method, String request, Duration timeout, String done) {
+        NodeRecord r = NodeRelay.requireRunning(NodeRelay.known(manager, id), id, done);
         if (!r.roles().contains("storage")) {
             throw new ClusterException("NotAStorageNode", 409, "node " + id + " does not have the storage role (roles "
-                    + r.roles() + "): it has no containers to compact");
+                    + r.roles() + "): it has no needle containers");
         }
-        return NodeRelay.relay(plane.send(r.internalEndpoint(), method, "compaction/" + request, TIMEOUT));
+        return NodeRelay.relay(plane.send(r.internalEndpoint(), method, "compaction/" + request, timeout));
     }
 }

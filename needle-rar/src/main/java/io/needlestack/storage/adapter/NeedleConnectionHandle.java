@@ -2,6 +2,7 @@ package io.needlestack.storage.adapter;
 
 import io.needlestack.storage.engine.NeedleEngine;
 import io.needlestack.storage.store.CompactionStatus;
+import io.needlestack.storage.store.ContainerUsage;
 import io.needlestack.storage.store.NeedleConnection;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
@@ -104,6 +105,11 @@ public final class NeedleConnectionHandle implements NeedleConnection {
     @Override
     public CompactionStatus compactionStatus() {
         return engine().compactionStatus();
+    }
+
+    @Override
+    public List<ContainerUsage> usage() {
+        return engine().usage();
     }
 
     /** Gives the handle back to the pool (fires CONNECTION_CLOSED); idempotent, never throws. */

@@ -42,6 +42,10 @@ import javax.transaction.xa.XAResource;
  *   <li>{@code rocksdbWriteBufferBytes}: RocksDB memtable, default 4 MiB</li>
  *   <li>{@code spoolMemoryBytes}: PUT data up to this size is spooled in memory, default 256 KiB</li>
  *   <li>{@code groupCommitDelayMicros}: longest wait of an fsync for PUTs about to append, default 2000</li>
+ *   <li>{@code compactionAutoPercent}: percent of a container that must be reclaimable for the node
+ *       to compact it by itself, 0 (default) for never</li>
+ *   <li>{@code compactionAutoMinBytes}: reclaimable bytes a container needs for that, default 256 MiB</li>
+ *   <li>{@code compactionAutoIntervalSeconds}: seconds between two looks, default 600</li>
  * </ul>
  * Each may also be given as a system property {@code needlestack.store.<name>}, which wins over
  * the adapter's configuration (so operators can tune a node without repackaging).
@@ -97,6 +101,16 @@ public class NeedleResourceAdapter implements ResourceAdapter, Serializable {
 
     @ConfigProperty(defaultValue = "2000", description = "Longest wait, in microseconds, of an fsync for PUTs about to append")
     private Long groupCommitDelayMicros = EngineConfig.DEFAULT_GROUP_COMMIT_DELAY_MICROS;
+
+    @ConfigProperty(defaultValue = "0", description = "Percent of a container that must be reclaimable for the node to"
+            + " compact it by itself; 0 turns automatic compaction off")
+    private Integer compactionAutoPercent = 0;
+
+    @ConfigProperty(defaultValue = "268435456", description = "Reclaimable bytes a container needs for automatic compaction")
+    private Long compactionAutoMinBytes = EngineConfig.DEFAULT_AUTO_COMPACTION_MIN_BYTES;
+
+    @ConfigProperty(defaultValue = "600", description = "Seconds between two looks of automatic compaction")
+    private Long compactionAutoIntervalSeconds = EngineConfig.DEFAULT_AUTO_COMPACTION_INTERVAL_SECONDS;
 
     private transient volatile NeedleEngine engine;
 
@@ -154,7 +168,11 @@ public class NeedleResourceAdapter implements ResourceAdapter, Serializable {
                 Long.parseLong(setting("rocksdbCacheBytes", rocksdbCacheBytes)),
                 Long.parseLong(setting("rocksdbWriteBufferBytes", rocksdbWriteBufferBytes)),
                 Long.parseLong(setting("groupCommitDelayMicros", groupCommitDelayMicros)),
-                io.needlestack.storage.container.FileLayer.system());
+                io.needlestack.storage.container.FileLayer.system(),
+                new EngineConfig.AutoCompaction(
+                        Integer.parseInt(setting("compactionAutoPercent", compactionAutoPercent)) / 100.0,
+                        Long.parseLong(setting("compactionAutoMinBytes", compactionAutoMinBytes)),
+                        Long.parseLong(setting("compactionAutoIntervalSeconds", compactionAutoIntervalSeconds))));
     }
 
     private static String setting(String name, Object configured) {
@@ -262,6 +280,36 @@ public class NeedleResourceAdapter implements ResourceAdapter, Serializable {
         this.groupCommitDelayMicros = groupCommitDelayMicros;
     }
 
+    /** Percent of a container that must be reclaimable for automatic compaction; 0 for off. */
+    public Integer getCompactionAutoPercent() {
+        return compactionAutoPercent;
+    }
+
+    /** Sets the percent of a container that must be reclaimable for automatic compaction; 0 for off. */
+    public void setCompactionAutoPercent(Integer compactionAutoPercent) {
+        this.compactionAutoPercent = compactionAutoPercent;
+    }
+
+    /** Reclaimable bytes a container needs for automatic compaction. */
+    public Long getCompactionAutoMinBytes() {
+        return compactionAutoMinBytes;
+    }
+
+    /** Sets the reclaimable bytes a container needs for automatic compaction. */
+    public void setCompactionAutoMinBytes(Long compactionAutoMinBytes) {
+        this.compactionAutoMinBytes = compactionAutoMinBytes;
+    }
+
+    /** Seconds between two looks of automatic compaction. */
+    public Long getCompactionAutoIntervalSeconds() {
+        return compactionAutoIntervalSeconds;
+    }
+
+    /** Sets the seconds between two looks of automatic compaction. */
+    public void setCompactionAutoIntervalSeconds(Long compactionAutoIntervalSeconds) {
+        this.compactionAutoIntervalSeconds = compactionAutoIntervalSeconds;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -276,7 +324,10 @@ public class NeedleResourceAdapter implements ResourceAdapter, Serializable {
                 && Objects.equals(rocksdbCacheBytes, r.rocksdbCacheBytes)
                 && Objects.equals(rocksdbWriteBufferBytes, r.rocksdbWriteBufferBytes)
                 && Objects.equals(spoolMemoryBytes, r.spoolMemoryBytes)
-                && Objects.equals(groupCommitDelayMicros, r.groupCommitDelayMicros);
+                && Objects.equals(groupCommitDelayMicros, r.groupCommitDelayMicros)
+                && Objects.equals(compactionAutoPercent, r.compactionAutoPercent)
+                && Objects.equals(compactionAutoMinBytes, r.compactionAutoMinBytes)
+                && Objects.equals(compactionAutoIntervalSeconds, r.compactionAutoIntervalSeconds);
     }
 
     @Override

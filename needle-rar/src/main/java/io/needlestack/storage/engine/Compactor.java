@@ -28,6 +28,7 @@ final class Compactor {
 
     // All guarded by this.
     private Thread thread;
+    private Thread autoThread;
     private boolean suspended;
     private boolean stopping;
     private String outcome = "none";
@@ -122,19 +123,82 @@ final class Compactor {
         return snapshot();
     }
 
-    /** Stops a running compaction (the store is closing) and waits for its thread, bounded. */
+    /**
+     * Starts the thread that looks at the containers every {@code auto.intervalSeconds()} and
+     * compacts those {@link AutoCompactionPolicy} finds due, unless a compaction runs already.
+     * Nothing when automatic compaction is off.
+     */
+    void startAuto(EngineConfig.AutoCompaction auto) {
+        if (!auto.enabled()) {
+            return;
+        }
+        AutoCompactionPolicy policy = new AutoCompactionPolicy(auto.ratio(), auto.minBytes());
+        Thread t = new Thread(() -> autoLoop(policy, auto.intervalSeconds() * 1000), "needle-compaction-auto");
+        t.setDaemon(true);
+        synchronized (this) {
+            autoThread = t;
+        }
+        t.start();
+        LOG.log(Level.INFO, "automatic compaction on: every {0} s, containers with at least {1} bytes and {2} of"
+                + " their file reclaimable", new Object[] {auto.intervalSeconds(), auto.minBytes(), auto.ratio()});
+    }
+
+    private void autoLoop(AutoCompactionPolicy policy, long intervalMillis) {
+        while (true) {
+            synchronized (this) {
+                long deadline = System.currentTimeMillis() + intervalMillis;
+                for (long left = intervalMillis; !stopping && left > 0; left = deadline - System.currentTimeMillis()) {
+                    try {
+                        wait(left);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stopping) {
+                    return;
+                }
+                if (thread != null) {
+                    continue; // an operator's run (or the last automatic one) is still going
+                }
+            }
+            try {
+                Set<Integer> due = policy.due(engine.usage());
+                if (!due.isEmpty()) {
+                    LOG.log(Level.INFO, "automatic compaction of containers {0}", due);
+                    start(due);
+                }
+            } catch (CompactionRefusedException e) {
+                LOG.log(Level.WARNING, "automatic compaction refused: {0}", e.getMessage());
+            } catch (RuntimeException e) {
+                if (!isStopping()) {
+                    LOG.log(Level.WARNING, "automatic compaction could not look at the containers", e);
+                }
+            }
+        }
+    }
+
+    private synchronized boolean isStopping() {
+        return stopping;
+    }
+
+    /** Stops a running compaction (the store is closing) and waits for its threads, bounded. */
     void stop() {
         Thread t;
+        Thread a;
         synchronized (this) {
             stopping = true;
             notifyAll();
             t = thread;
+            a = autoThread;
         }
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(STOP_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread x : new Thread[] {a, t}) {
+            if (x != null && x != Thread.currentThread()) {
+                try {
+                    x.join(STOP_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

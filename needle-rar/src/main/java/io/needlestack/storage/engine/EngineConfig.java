@@ -20,10 +20,47 @@ import java.util.Objects;
  * @param groupCommitDelayMicros longest an fsync waits for PUTs that are about to append (default 2000)
  *                               (default 0: an fsync starts at once and covers whoever appended before it)
  * @param fileLayer              file access (the system's; tests inject faults here)
+ * @param autoCompaction         when the node compacts by itself (off by default)
  */
 public record EngineConfig(List<Path> dataDirectories, int containersPerDirectory, FsyncPolicy fsyncPolicy,
                            long minFreeBytes, int spoolMemoryBytes, long rocksdbCacheBytes,
-                           long rocksdbWriteBufferBytes, long groupCommitDelayMicros, FileLayer fileLayer) {
+                           long rocksdbWriteBufferBytes, long groupCommitDelayMicros, FileLayer fileLayer,
+                           AutoCompaction autoCompaction) {
+
+    /**
+     * When a node compacts by itself: every {@code intervalSeconds} it measures its containers
+     * ({@link io.needlestack.storage.store.ContainerUsage}) and compacts those where at least
+     * {@code minBytes} and at least {@code ratio} of the file could be given back. Off (ratio 0)
+     * by default, as in LeoFS: compaction costs a full read of a container, and an operator may
+     * prefer to choose its hour.
+     *
+     * @param ratio           share of a container's file that must be reclaimable, in (0, 1]; 0 turns it off
+     * @param minBytes        reclaimable bytes a container must have at least
+     * @param intervalSeconds seconds between two looks
+     */
+    public record AutoCompaction(double ratio, long minBytes, long intervalSeconds) {
+        /** Off. */
+        public static final AutoCompaction OFF = new AutoCompaction(0, DEFAULT_AUTO_COMPACTION_MIN_BYTES,
+                DEFAULT_AUTO_COMPACTION_INTERVAL_SECONDS);
+
+        public AutoCompaction {
+            if (!(ratio >= 0 && ratio <= 1) || minBytes < 0 || intervalSeconds < 1) {
+                throw new IllegalArgumentException("auto compaction: ratio must be 0..1 (0 = off), minBytes >= 0,"
+                        + " intervalSeconds >= 1");
+            }
+        }
+
+        /** Whether the node compacts by itself. */
+        public boolean enabled() {
+            return ratio > 0;
+        }
+    }
+
+    /** Default reclaimable bytes a container needs before automatic compaction takes it: 256 MiB. */
+    public static final long DEFAULT_AUTO_COMPACTION_MIN_BYTES = 256L << 20;
+    /** Default seconds between automatic compaction's looks: 10 minutes. */
+    public static final long DEFAULT_AUTO_COMPACTION_INTERVAL_SECONDS = 600;
+
 
     /** Longest wait of an fsync for PUTs that are about to append, in microseconds. */
     public static final long DEFAULT_GROUP_COMMIT_DELAY_MICROS = 2_000;
@@ -52,6 +89,7 @@ public record EngineConfig(List<Path> dataDirectories, int containersPerDirector
         }
         Objects.requireNonNull(fsyncPolicy, "fsyncPolicy");
         Objects.requireNonNull(fileLayer, "fileLayer");
+        Objects.requireNonNull(autoCompaction, "autoCompaction");
         if (minFreeBytes < 0 || spoolMemoryBytes < 0 || rocksdbCacheBytes < 1 << 20
                 || rocksdbWriteBufferBytes < 64 << 10 || groupCommitDelayMicros < 0) {
             throw new IllegalArgumentException("engine sizes out of range");
@@ -62,7 +100,8 @@ public record EngineConfig(List<Path> dataDirectories, int containersPerDirector
     public static EngineConfig of(List<Path> dataDirectories) {
         return new EngineConfig(dataDirectories, DEFAULT_CONTAINERS_PER_DIRECTORY, FsyncPolicy.GROUP,
                 DEFAULT_MIN_FREE_BYTES, DEFAULT_SPOOL_MEMORY_BYTES, DEFAULT_ROCKSDB_CACHE_BYTES,
-                DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES, DEFAULT_GROUP_COMMIT_DELAY_MICROS, FileLayer.system());
+                DEFAULT_ROCKSDB_WRITE_BUFFER_BYTES, DEFAULT_GROUP_COMMIT_DELAY_MICROS, FileLayer.system(),
+                AutoCompaction.OFF);
     }
 
     /** The defaults over one data directory. */
@@ -73,42 +112,48 @@ public record EngineConfig(List<Path> dataDirectories, int containersPerDirector
     /** A copy with another number of containers per directory. */
     public EngineConfig withContainersPerDirectory(int n) {
         return new EngineConfig(dataDirectories, n, fsyncPolicy, minFreeBytes, spoolMemoryBytes, rocksdbCacheBytes,
-                rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer);
+                rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer, autoCompaction);
     }
 
     /** A copy with another fsync policy. */
     public EngineConfig withFsyncPolicy(FsyncPolicy p) {
         return new EngineConfig(dataDirectories, containersPerDirectory, p, minFreeBytes, spoolMemoryBytes,
-                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer);
+                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer, autoCompaction);
     }
 
     /** A copy with another free-space minimum. */
     public EngineConfig withMinFreeBytes(long bytes) {
         return new EngineConfig(dataDirectories, containersPerDirectory, fsyncPolicy, bytes, spoolMemoryBytes,
-                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer);
+                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer, autoCompaction);
     }
 
     /** A copy with another in-memory spool limit. */
     public EngineConfig withSpoolMemoryBytes(int bytes) {
         return new EngineConfig(dataDirectories, containersPerDirectory, fsyncPolicy, minFreeBytes, bytes,
-                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer);
+                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer, autoCompaction);
     }
 
     /** A copy with other RocksDB memory bounds. */
     public EngineConfig withRocksdb(long cacheBytes, long writeBufferBytes) {
         return new EngineConfig(dataDirectories, containersPerDirectory, fsyncPolicy, minFreeBytes, spoolMemoryBytes,
-                cacheBytes, writeBufferBytes, groupCommitDelayMicros, fileLayer);
+                cacheBytes, writeBufferBytes, groupCommitDelayMicros, fileLayer, autoCompaction);
     }
 
     /** A copy with another group-commit delay. */
     public EngineConfig withGroupCommitDelayMicros(long micros) {
         return new EngineConfig(dataDirectories, containersPerDirectory, fsyncPolicy, minFreeBytes, spoolMemoryBytes,
-                rocksdbCacheBytes, rocksdbWriteBufferBytes, micros, fileLayer);
+                rocksdbCacheBytes, rocksdbWriteBufferBytes, micros, fileLayer, autoCompaction);
+    }
+
+    /** A copy with another automatic compaction. */
+    public EngineConfig withAutoCompaction(AutoCompaction auto) {
+        return new EngineConfig(dataDirectories, containersPerDirectory, fsyncPolicy, minFreeBytes, spoolMemoryBytes,
+                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, fileLayer, auto);
     }
 
     /** A copy with another file layer. */
     public EngineConfig withFileLayer(FileLayer layer) {
         return new EngineConfig(dataDirectories, containersPerDirectory, fsyncPolicy, minFreeBytes, spoolMemoryBytes,
-                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, layer);
+                rocksdbCacheBytes, rocksdbWriteBufferBytes, groupCommitDelayMicros, layer, autoCompaction);
     }
 }

@@ -12,6 +12,7 @@ import io.needlestack.storage.index.UnusableIndexException;
 import io.needlestack.storage.needle.NeedleFormat;
 import io.needlestack.storage.store.CompactionRefusedException;
 import io.needlestack.storage.store.CompactionStatus;
+import io.needlestack.storage.store.ContainerUsage;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
@@ -144,6 +145,7 @@ public final class NeedleEngine implements AutoCloseable {
             recoverAll(opened, index);
             NeedleEngine engine = new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
             Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
+            engine.compactor.startAuto(config.autoCompaction());
             return engine;
         } catch (IOException | RuntimeException e) {
             opened.forEach(Container::close);
@@ -398,6 +400,21 @@ public final class NeedleEngine implements AutoCloseable {
      */
     long[] liveBytes() {
         return withIndex(() -> index.liveBytes(containers.length()));
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#usage}. */
+    public List<ContainerUsage> usage() {
+        // Files first: a needle appended between the two readings then counts as live, not as garbage.
+        long[] files = fileBytes();
+        long[] live = liveBytes();
+        int perDir = config.containersPerDirectory();
+        List<ContainerUsage> out = new ArrayList<>(files.length);
+        for (int id = 0; id < files.length; id++) {
+            Container c = containers.get(id);
+            out.add(new ContainerUsage(id, config.dataDirectories().get(id / perDir).toString(), files[id],
+                    Math.min(live[id], files[id]), active.get(id / perDir) == id % perDir, c.compacting()));
+        }
+        return out;
     }
 
     /** Usable bytes on the file system holding a container (0 when it cannot be read). */

@@ -160,7 +160,7 @@ class NeedleResourceAdapterTest {
                         f.getName() + " has a type config properties may have");
             }
         }
-        assertEquals(8, properties);
+        assertEquals(11, properties);
     }
 
     private record Recorder(List<ConnectionEvent> events) implements ConnectionEventListener {

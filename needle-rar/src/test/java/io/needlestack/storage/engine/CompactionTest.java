@@ -16,6 +16,7 @@ import io.needlestack.storage.container.TestFileLayer;
 import io.needlestack.storage.needle.NeedleFormat;
 import io.needlestack.storage.store.CompactionRefusedException;
 import io.needlestack.storage.store.CompactionStatus;
+import io.needlestack.storage.store.ContainerUsage;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleRecord;
 import java.io.IOException;
@@ -132,6 +133,12 @@ class CompactionTest {
         try (NeedleEngine e = NeedleEngine.open(config(new TestFileLayer()))) {
             x = fill(e);
             before = fileBytes(e);
+            List<ContainerUsage> du = e.usage();
+            assertEquals(2, du.size());
+            assertEquals(before, du.stream().mapToLong(ContainerUsage::fileBytes).sum());
+            assertTrue(du.get(0).reclaimableBytes() > before / 2, du.toString());
+            assertEquals(0, du.get(1).reclaimableBytes(), du.toString());
+            assertTrue(du.get(0).active() && !du.get(1).active(), du.toString());
             CompactionStatus started = e.compactStart(Set.of());
             assertTrue(started.state().equals("running") || started.state().equals("idle"), started.toString());
             CompactionStatus s = awaitIdle(e);
@@ -150,6 +157,10 @@ class CompactionTest {
             assertEquals(1, s.containersTotal(), s.toString());
             assertEquals(before - s.bytesBefore(), fileBytes(e) - s.bytesAfter());
             check(e, x);
+            for (ContainerUsage u : e.usage()) {
+                assertEquals(0, u.reclaimableBytes(), u.toString());
+                assertFalse(u.compacting(), u.toString());
+            }
             // Writes go on into the compacted containers.
             put(e, obj("b", "after"), 9000, "z", data(9000, 5000), false);
             x.live().put(obj("b", "after"), data(9000, 5000));
@@ -382,5 +393,30 @@ class CompactionTest {
         }
     }
 
-
+    @Test
+    void automaticCompactionTakesContainersPastItsBoundsAndOnlyThose() throws Exception {
+        EngineConfig lazy = config(new TestFileLayer())
+                .withAutoCompaction(new EngineConfig.AutoCompaction(0.99, 1, 1));
+        long before;
+        try (NeedleEngine e = NeedleEngine.open(lazy)) {
+            fill(e);
+            before = fileBytes(e);
+            // About three quarters of container 0 are reclaimable: under a ratio of 0.99.
+            Thread.sleep(2500);
+            assertEquals(0, e.compactionStatus().startedAtMillis(), "no compaction ran");
+            assertEquals(before, fileBytes(e));
+        }
+        EngineConfig eager = config(new TestFileLayer())
+                .withAutoCompaction(new EngineConfig.AutoCompaction(0.5, 1, 1));
+        try (NeedleEngine e = NeedleEngine.open(eager)) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!e.compactionStatus().outcome().equals("done") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            CompactionStatus s = e.compactionStatus();
+            assertEquals("done", s.outcome(), s.toString());
+            assertEquals(1, s.containersTotal(), "only the container with garbage: " + s);
+            assertTrue(fileBytes(e) < before / 2, before + " -> " + fileBytes(e));
+        }
+    }
 }

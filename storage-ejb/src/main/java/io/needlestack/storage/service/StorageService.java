@@ -1,6 +1,7 @@
 package io.needlestack.storage.service;
 
 import io.needlestack.storage.store.CompactionStatus;
+import io.needlestack.storage.store.ContainerUsage;
 import io.needlestack.storage.store.NeedleConnection;
 import io.needlestack.storage.store.NeedleConnectionFactory;
 import io.needlestack.storage.store.NeedleKey;
@@ -124,6 +125,13 @@ public class StorageService {
     public CompactionStatus compactionStatus() {
         try (NeedleConnection c = connections.getConnection()) {
             return c.compactionStatus();
+        }
+    }
+
+    /** Every container's size and live bytes; see {@link NeedleConnection#usage}. */
+    public List<ContainerUsage> usage() {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.usage();
         }
     }
 }
