@@ -11,7 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Compaction of one container: its live needles are copied, byte for byte and verified, into a
+ * Compaction of one container: its live needles are verified and copied, byte for byte, into a
  * new file ({@code container-NNNNN.ndl.compacting} beside it), which then replaces the container
  * by an atomic rename. What stays behind is whatever the caller's {@link Plan} does not keep:
  * versions nothing in the index points at any more.
@@ -37,11 +37,11 @@ public final class ContainerRewrite {
 
     /** Which needles survive, and where they went. */
     public interface Plan {
-        /** Whether the needle (read and verified) is still live and must be copied. */
-        boolean keep(NeedleFormat.Needle needle);
+        /** Whether the needle is still live and must be copied (decided on its header and names). */
+        boolean keep(NeedleFormat.Head needle);
 
-        /** The needle {@link #keep} kept is now at {@code newOffset} of the new file. */
-        void kept(NeedleFormat.Needle needle, long newOffset);
+        /** The needle {@link #keep} kept, verified in full, is now at {@code newOffset} of the new file. */
+        void kept(NeedleFormat.Head needle, long newOffset);
     }
 
     /** Pauses and stops: called between needles, outside any lock. */
@@ -158,9 +158,9 @@ public final class ContainerRewrite {
         long pos = from;
         while (pos < to) {
             pacer.await();
-            NeedleFormat.Needle n;
+            NeedleFormat.Head n;
             try {
-                n = NeedleFormat.read(in, pos, to);
+                n = NeedleFormat.readHead(in, pos, to);
             } catch (CorruptNeedleException e) {
                 long next = old.nextValidNeedle(pos + NeedleFormat.ALIGNMENT, to);
                 LOG.log(Level.SEVERE, "compaction of {0}: corrupt bytes at {1} ({2}) skipped{3}",
@@ -173,7 +173,18 @@ public final class ContainerRewrite {
                 continue;
             }
             long length = n.header().needleLength();
+            // Only a kept needle is read in full: a dead one is skipped by its header's length, which
+            // the header checksum vouches for, so garbage costs a header read, not an MD5 of its data.
             if (plan.keep(n)) {
+                try {
+                    NeedleFormat.read(in, pos, to);
+                } catch (CorruptNeedleException e) {
+                    LOG.log(Level.SEVERE, "compaction of {0}: the needle of {1}/{2} at {3} fails its checksums ({4});"
+                            + " not copied", new Object[] {old.path(), n.bucket(), n.name(), pos, e.getMessage()});
+                    corrupt++;
+                    pos = n.end();
+                    continue;
+                }
                 if (old.layer().usableSpace(old.directory()) - length < minFreeBytes) {
                     throw new CompactionRefusedException("NotEnoughSpace", "free space on " + old.directory()
                             + " ran short while compacting container " + old.id() + "; it is unchanged");

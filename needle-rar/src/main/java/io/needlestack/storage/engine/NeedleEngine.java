@@ -461,13 +461,13 @@ public final class NeedleEngine implements AutoCloseable {
             try {
                 ContainerRewrite.Result result = ContainerRewrite.rewrite(old, new ContainerRewrite.Plan() {
                     @Override
-                    public boolean keep(NeedleFormat.Needle n) {
+                    public boolean keep(NeedleFormat.Head n) {
                         return index.pointsAt(new NeedleKey(n.header().kind(), n.bucket(), n.name()), n.header().hlc(),
                                 n.versionId(), id, n.offset());
                     }
 
                     @Override
-                    public void kept(NeedleFormat.Needle n, long newOffset) {
+                    public void kept(NeedleFormat.Head n, long newOffset) {
                         keys.add(new NeedleIndex.Located(new NeedleKey(n.header().kind(), n.bucket(), n.name()),
                                 n.header().hlc(), n.versionId()));
                         from.add(n.offset());

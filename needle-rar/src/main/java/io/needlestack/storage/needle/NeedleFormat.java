@@ -436,6 +436,42 @@ public final class NeedleFormat {
     }
 
     /**
+     * A needle's identity as its header and names give it, without its data: what a scan needs to
+     * decide whether the needle is still wanted before it pays for reading and verifying all of it.
+     *
+     * @param offset    where it starts
+     * @param header    its header (checksum verified, so its lengths can be trusted to skip it)
+     * @param bucket    bucket
+     * @param name      name
+     * @param versionId version id
+     */
+    public record Head(long offset, Header header, String bucket, String name, String versionId) {
+        /** Offset just past the needle. */
+        public long end() {
+            return offset + header.needleLength();
+        }
+    }
+
+    /**
+     * Reads a needle's header (verified) and names, not its metadata, data or footer; the names
+     * are covered only by the needle checksum, which {@link #read} verifies.
+     *
+     * @throws CorruptNeedleException when the header does not verify or the needle reaches past {@code limit}
+     */
+    public static Head readHead(PositionedSource source, long offset, long limit) throws IOException {
+        if (offset + HEADER_LENGTH > limit) {
+            throw new CorruptNeedleException("torn needle header at " + offset);
+        }
+        Header h = decodeHeader(readFully(source, offset, HEADER_LENGTH));
+        if (offset + h.needleLength() > limit) {
+            throw new CorruptNeedleException("torn needle at " + offset + ": needs " + h.needleLength()
+                    + " bytes, " + (limit - offset) + " present");
+        }
+        ByteBuffer vb = readFully(source, offset + HEADER_LENGTH, h.bucketLength() + h.nameLength() + h.versionIdLength());
+        return new Head(offset, h, utf8(vb, h.bucketLength()), utf8(vb, h.nameLength()), utf8(vb, h.versionIdLength()));
+    }
+
+    /**
      * Reads and verifies a whole needle: header checksum, fields, data checksums, needle checksum,
      * footer magic and zero padding. Memory stays bounded ({@link #SCAN_BUFFER}) whatever the data length.
      *
