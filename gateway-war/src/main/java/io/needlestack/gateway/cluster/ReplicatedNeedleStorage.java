@@ -387,6 +387,10 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
                 if (own.isEmpty()) {
                     newerSeen |= store.head(record.key()).map(r -> r.hlc() > record.hlc()).orElse(false);
                 }
+            } catch (io.needlestack.gateway.object.VersionGoneException e) {
+                // Indexed at the HEAD just above, replaced and compacted away by the open.
+                last = e;
+                newerSeen = true;
             } catch (RuntimeException e) {
                 last = e;
             }

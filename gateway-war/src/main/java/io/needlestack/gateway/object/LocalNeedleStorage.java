@@ -2,6 +2,7 @@ package io.needlestack.gateway.object;
 
 import io.needlestack.gateway.object.cache.CacheCoherence;
 import io.needlestack.storage.service.StorageService;
+import io.needlestack.storage.store.NeedleGoneException;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
@@ -57,7 +58,14 @@ public class LocalNeedleStorage implements NeedleStorage {
 
     @Override
     public InputStream open(NeedleRecord record, long from, long length) {
-        return storage.openData(record, from, length);
+        try {
+            return storage.openData(record, from, length);
+        } catch (NeedleGoneException e) {
+            // Replaced (or deleted) and compacted away since the read resolved it: the read resolves again.
+            VersionGoneException gone = new VersionGoneException(e.getMessage());
+            gone.initCause(e);
+            throw gone;
+        }
     }
 
     @Override

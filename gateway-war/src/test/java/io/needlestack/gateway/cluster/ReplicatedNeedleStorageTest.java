@@ -101,14 +101,29 @@ class ReplicatedNeedleStorageTest {
             return Optional.ofNullable(records.get(key));
         }
 
+        /**
+         * A version this replica still indexed when a read looked it up, then replaced and
+         * compacted away before the read opened it (what LocalNeedleStorage reports then).
+         */
+        volatile NeedleRecord compactedAway;
+
         @Override
         public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
+            NeedleRecord raced = compactedAway;
+            if (raced != null && raced.key().equals(key) && raced.versionId().equals(versionId)) {
+                check();
+                return Optional.of(raced);
+            }
             return head(key).filter(r -> r.versionId().equals(versionId));
         }
 
         @Override
         public InputStream open(NeedleRecord record, long from, long length) {
             check();
+            NeedleRecord raced = compactedAway;
+            if (raced != null && raced.equals(record)) {
+                throw new io.needlestack.gateway.object.VersionGoneException("compacted away");
+            }
             return new ByteArrayInputStream(data.get(record.key()), (int) from, (int) length);
         }
 
@@ -336,6 +351,22 @@ class ReplicatedNeedleStorageTest {
         replicas.values().forEach(r -> r.down = true);
         StoreUnavailableException down = assertThrows(StoreUnavailableException.class, () -> s.open(resolved, 0, 3));
         assertFalse(down instanceof io.needlestack.gateway.object.VersionGoneException);
+    }
+
+    /**
+     * A version every replica still indexed at the read's HEAD but replaced and compacted away by
+     * its open is gone too (the GET resolves again), not an outage.
+     */
+    @Test
+    void openingAVersionCompactedAwayAfterItsHeadSaysItIsGone() {
+        ReplicatedNeedleStorage s = storage(3, 2);
+        s.put(write("k", 10), bytes("old"), 3, false);
+        NeedleRecord resolved = s.head(NeedleKey.object("b", "k")).orElseThrow();
+        s.put(write("k", 20), bytes("new"), 3, false);
+        replicas.values().forEach(r -> r.compactedAway = resolved);
+        io.needlestack.gateway.object.VersionGoneException gone = assertThrows(
+                io.needlestack.gateway.object.VersionGoneException.class, () -> s.open(resolved, 0, 3));
+        assertTrue(gone.retryable());
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.needlestack.storage.store.CompactionRefusedException;
 import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.ContainerUsage;
 import io.needlestack.storage.store.NeedleKey;
+import io.needlestack.storage.store.NeedleGoneException;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleStoreException;
@@ -308,10 +309,16 @@ public final class NeedleEngine implements AutoCloseable {
     /** Compaction may have moved the needle since the record was read: looks for it once more. */
     private InputStream reopen(NeedleRecord record, long from, long length, StaleLocationException stale) {
         NeedleRecord now = relocated(record);
-        if (now == null) {
-            throw stale;
+        if (now != null) {
+            return containers.get(now.containerId()).openData(now, from, length);
         }
-        return containers.get(now.containerId()).openData(now, from, length);
+        if (withIndex(() -> index.version(record.key(), record.versionId())).isEmpty()) {
+            NeedleGoneException gone = new NeedleGoneException("version " + record.versionId() + " of " + record.key()
+                    + " is no longer stored here (replaced or dropped, and compacted away)");
+            gone.addSuppressed(stale);
+            throw gone;
+        }
+        throw stale;
     }
 
     /** Where a needle is now, when compaction moved it since {@code record} was read; else null. */

@@ -47,6 +47,8 @@ public interface NeedleConnection extends AutoCloseable {
      * most {@link #READ_BLOCK_BYTES}; the data checksum is verified when the whole needle is read.
      *
      * @throws CorruptNeedleException when the bytes on disk do not match their checksums
+     * @throws NeedleGoneException    when the record's version was replaced or dropped since it was
+     *                                read and compaction reclaimed it (resolve the key again)
      */
     InputStream openData(NeedleRecord record, long from, long length);
 

@@ -447,4 +447,22 @@ class CompactionTest {
                     () -> EngineTestSupport.read(e, e.get(victim).orElseThrow()));
         }
     }
+
+    @Test
+    void aRecordOfAVersionReplacedAndCompactedAwaySaysItIsGone() {
+        try (NeedleEngine e = NeedleEngine.open(config(new TestFileLayer()))) {
+            NeedleKey k = obj("g", "k");
+            put(e, k, 10, "old", data(10, 4000), false);
+            NeedleRecord resolved = e.get(k).orElseThrow();
+            put(e, k, 20, "new", data(20, 4000), false);
+            assertData(e, resolved, data(10, 4000)); // its bytes are still in the container
+            e.compactStart(Set.of());
+            assertEquals("done", awaitIdle(e).outcome());
+            io.needlestack.storage.store.NeedleGoneException gone = assertThrows(
+                    io.needlestack.storage.store.NeedleGoneException.class,
+                    () -> e.openData(resolved, 0, resolved.dataLength()));
+            assertTrue(gone.retryable());
+            assertData(e, e.get(k).orElseThrow(), data(20, 4000));
+        }
+    }
 }
