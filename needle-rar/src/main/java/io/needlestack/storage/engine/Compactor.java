@@ -1,9 +1,9 @@
 package io.needlestack.storage.engine;
 
 import io.needlestack.storage.container.ContainerRewrite;
-import io.needlestack.storage.needle.NeedleFormat;
 import io.needlestack.storage.store.CompactionRefusedException;
 import io.needlestack.storage.store.CompactionStatus;
+import io.needlestack.storage.store.ContainerUsage;
 import io.needlestack.storage.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,20 +72,13 @@ final class Compactor {
             }
             explicit = new ArrayList<>(new TreeSet<>(ids));
         }
-        long largest = 0;
         int largestId = 0;
         for (int id = 0; id < files.length; id++) {
-            if ((explicit == null || explicit.contains(id)) && files[id] > largest) {
-                largest = files[id];
+            if ((explicit == null || explicit.contains(id)) && files[id] > files[largestId]) {
                 largestId = id;
             }
         }
-        long usable = engine.usableSpace(largestId);
-        if (usable - largest < engine.config().minFreeBytes()) {
-            throw new CompactionRefusedException("NotEnoughSpace", "free space (" + usable + " bytes) is smaller than"
-                    + " container " + largestId + " (" + largest + " bytes) plus the " + engine.config().minFreeBytes()
-                    + " bytes kept free: compaction copies a container before it frees the old file");
-        }
+        engine.requireSpaceToCompact(largestId);
         outcome = "none";
         startedAt = System.currentTimeMillis();
         finishedAt = 0;
@@ -239,15 +232,14 @@ final class Compactor {
 
     /** Containers with bytes the index no longer points at, most first (one pass over the index). */
     private List<Integer> withGarbage() {
-        long[] live = engine.liveBytes();
-        long[] files = engine.fileBytes();
+        List<ContainerUsage> usage = new ArrayList<>(engine.usage());
+        usage.sort(Comparator.comparingLong(ContainerUsage::reclaimableBytes).reversed());
         List<Integer> out = new ArrayList<>();
-        for (int id = 0; id < files.length; id++) {
-            if (files[id] - NeedleFormat.SUPERBLOCK_LENGTH > live[id]) {
-                out.add(id);
+        for (ContainerUsage u : usage) {
+            if (u.reclaimableBytes() > 0) {
+                out.add(u.id());
             }
         }
-        out.sort(Comparator.comparingLong((Integer id) -> live[id] - files[id]));
         return out;
     }
 

@@ -306,41 +306,33 @@ public final class NeedleEngine implements AutoCloseable {
         }
     }
 
-    /** Compaction may have moved the needle since the record was read: looks for it once more. */
+    /**
+     * Compaction may have moved the needle since the record was read: looks for it once more, in
+     * the swap's table of moved offsets while the index is being updated, in the index after.
+     */
     private InputStream reopen(NeedleRecord record, long from, long length, StaleLocationException stale) {
-        NeedleRecord now = relocated(record);
-        if (now != null) {
-            return containers.get(now.containerId()).openData(now, from, length);
-        }
-        if (withIndex(() -> index.version(record.key(), record.versionId())).isEmpty()) {
-            NeedleGoneException gone = new NeedleGoneException("version " + record.versionId() + " of " + record.key()
-                    + " is no longer stored here (replaced or dropped, and compacted away)");
-            gone.addSuppressed(stale);
-            throw gone;
-        }
-        throw stale;
-    }
-
-    /** Where a needle is now, when compaction moved it since {@code record} was read; else null. */
-    private NeedleRecord relocated(NeedleRecord record) {
         Relocation r = relocation;
-        if (r != null && r.containerId() == record.containerId()) {
-            long to = r.newOffset(record.offset());
-            if (to >= 0) {
-                return moved(record, record.containerId(), to);
+        long to = r != null && r.containerId() == record.containerId() ? r.newOffset(record.offset()) : -1;
+        NeedleRecord now;
+        if (to >= 0) {
+            now = new NeedleRecord(record.key(), record.hlc(), record.versionId(), record.tombstone(),
+                    record.metadata(), record.dataLength(), record.md5Hex(), record.crc32c(), record.containerId(), to,
+                    record.needleLength());
+        } else {
+            Optional<NeedleRecord> indexed = withIndex(() -> index.version(record.key(), record.versionId()));
+            if (indexed.isEmpty()) {
+                NeedleGoneException gone = new NeedleGoneException("version " + record.versionId() + " of "
+                        + record.key() + " is no longer stored here (replaced or dropped, and compacted away)");
+                gone.addSuppressed(stale);
+                throw gone;
+            }
+            now = indexed.get();
+            if (now.hlc() != record.hlc()
+                    || (now.containerId() == record.containerId() && now.offset() == record.offset())) {
+                throw stale;
             }
         }
-        Optional<NeedleRecord> indexed = withIndex(() -> index.version(record.key(), record.versionId()));
-        if (indexed.isPresent() && indexed.get().hlc() == record.hlc()
-                && (indexed.get().containerId() != record.containerId() || indexed.get().offset() != record.offset())) {
-            return indexed.get();
-        }
-        return null;
-    }
-
-    private static NeedleRecord moved(NeedleRecord r, int containerId, long offset) {
-        return new NeedleRecord(r.key(), r.hlc(), r.versionId(), r.tombstone(), r.metadata(), r.dataLength(), r.md5Hex(),
-                r.crc32c(), containerId, offset, r.needleLength());
+        return containers.get(now.containerId()).openData(now, from, length);
     }
 
     /** See {@link io.needlestack.storage.store.NeedleConnection#list}. */
@@ -424,12 +416,23 @@ public final class NeedleEngine implements AutoCloseable {
         return out;
     }
 
-    /** Usable bytes on the file system holding a container (0 when it cannot be read). */
-    long usableSpace(int containerId) {
+    /**
+     * Refuses ({@code NotEnoughSpace}) unless free space, less the space kept free, holds a copy
+     * of the container: compaction writes the copy before it frees the old file.
+     */
+    void requireSpaceToCompact(int id) {
+        Container c = containers.get(id);
+        long usable;
         try {
-            return layer.usableSpace(containers.get(containerId).directory());
+            usable = layer.usableSpace(c.directory());
         } catch (IOException e) {
-            return 0;
+            usable = 0;
+        }
+        if (usable - c.end() < config.minFreeBytes()) {
+            throw new CompactionRefusedException("NotEnoughSpace", "free space on " + c.directory() + " (" + usable
+                    + " bytes) is smaller than container " + id + " (" + c.end() + " bytes) plus the "
+                    + config.minFreeBytes() + " bytes kept free: compaction copies a container before it frees the"
+                    + " old file");
         }
     }
 
@@ -453,13 +456,8 @@ public final class NeedleEngine implements AutoCloseable {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
+            requireSpaceToCompact(id);
             Container old = containers.get(id);
-            long usable = layer.usableSpace(old.directory());
-            if (usable - old.end() < config.minFreeBytes()) {
-                throw new CompactionRefusedException("NotEnoughSpace", "free space on " + old.directory() + " ("
-                        + usable + " bytes) is smaller than container " + id + " (" + old.end()
-                        + " bytes) plus the " + config.minFreeBytes() + " bytes kept free");
-            }
             old.compacting(true);
             boolean[] swapped = {false};
             List<NeedleIndex.Located> keys = new ArrayList<>();
@@ -469,14 +467,12 @@ public final class NeedleEngine implements AutoCloseable {
                 ContainerRewrite.Result result = ContainerRewrite.rewrite(old, new ContainerRewrite.Plan() {
                     @Override
                     public boolean keep(NeedleFormat.Head n) {
-                        return index.pointsAt(new NeedleKey(n.header().kind(), n.bucket(), n.name()), n.header().hlc(),
-                                n.versionId(), id, n.offset());
+                        return index.pointsAt(n.key(), n.header().hlc(), n.versionId(), id, n.offset());
                     }
 
                     @Override
                     public void kept(NeedleFormat.Head n, long newOffset) {
-                        keys.add(new NeedleIndex.Located(new NeedleKey(n.header().kind(), n.bucket(), n.name()),
-                                n.header().hlc(), n.versionId()));
+                        keys.add(new NeedleIndex.Located(n.key(), n.header().hlc(), n.versionId()));
                         from.add(n.offset());
                         to.add(newOffset);
                     }

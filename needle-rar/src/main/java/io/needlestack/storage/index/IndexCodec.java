@@ -76,14 +76,19 @@ final class IndexCodec {
     static final int VALUE_OFFSET = VALUE_CONTAINER + 4;
     static final int VALUE_NEEDLE_LENGTH = VALUE_OFFSET + 8;
 
+    /** Whether an entry's value names the needle at {@code offset} of {@code containerId}. */
+    static boolean pointsAt(byte[] value, int containerId, long offset) {
+        ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.BIG_ENDIAN);
+        return value.length >= FIXED_VALUE && v.get(0) == INDEX_VERSION && v.getInt(VALUE_CONTAINER) == containerId
+                && v.getLong(VALUE_OFFSET) == offset;
+    }
+
     /**
      * The value with its needle offset replaced, when it points at {@code offset} of {@code containerId};
      * null when it points elsewhere.
      */
     static byte[] relocated(byte[] value, int containerId, long offset, long newOffset) {
-        ByteBuffer v = ByteBuffer.wrap(value).order(ByteOrder.BIG_ENDIAN);
-        if (value.length < FIXED_VALUE || v.get(0) != INDEX_VERSION || v.getInt(VALUE_CONTAINER) != containerId
-                || v.getLong(VALUE_OFFSET) != offset) {
+        if (!pointsAt(value, containerId, offset)) {
             return null;
         }
         byte[] out = value.clone();

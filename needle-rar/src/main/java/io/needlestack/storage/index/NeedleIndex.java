@@ -423,7 +423,7 @@ public final class NeedleIndex implements Closeable {
      */
     public boolean pointsAt(NeedleKey key, long hlc, String versionId, int containerId, long offset) {
         byte[] v = get(IndexCodec.entryKey(key, hlc, versionId));
-        return v != null && IndexCodec.relocated(v, containerId, offset, offset) != null;
+        return v != null && IndexCodec.pointsAt(v, containerId, offset);
     }
 
     /**

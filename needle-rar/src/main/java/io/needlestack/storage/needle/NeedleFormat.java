@@ -435,6 +435,27 @@ public final class NeedleFormat {
                 metadataLength, hlc, dataLength);
     }
 
+    /** A needle's header as read ({@code bytes}, which the needle checksum covers) and decoded. */
+    private record Start(ByteBuffer bytes, Header header) {
+    }
+
+    /**
+     * Reads and decodes the header of the needle at {@code offset}, refused as torn when the
+     * header, or the needle its (verified) lengths describe, reaches past {@code limit}.
+     */
+    private static Start readStart(PositionedSource source, long offset, long limit) throws IOException {
+        if (offset + HEADER_LENGTH > limit) {
+            throw new CorruptNeedleException("torn needle header at " + offset);
+        }
+        ByteBuffer hb = readFully(source, offset, HEADER_LENGTH);
+        Header h = decodeHeader(hb);
+        if (offset + h.needleLength() > limit) {
+            throw new CorruptNeedleException("torn needle at " + offset + ": needs " + h.needleLength()
+                    + " bytes, " + (limit - offset) + " present");
+        }
+        return new Start(hb, h);
+    }
+
     /**
      * A needle's identity as its header and names give it, without its data: what a scan needs to
      * decide whether the needle is still wanted before it pays for reading and verifying all of it.
@@ -446,6 +467,11 @@ public final class NeedleFormat {
      * @param versionId version id
      */
     public record Head(long offset, Header header, String bucket, String name, String versionId) {
+        /** The needle's logical name. */
+        public io.needlestack.storage.store.NeedleKey key() {
+            return new io.needlestack.storage.store.NeedleKey(header.kind(), bucket, name);
+        }
+
         /** Offset just past the needle. */
         public long end() {
             return offset + header.needleLength();
@@ -459,14 +485,7 @@ public final class NeedleFormat {
      * @throws CorruptNeedleException when the header does not verify or the needle reaches past {@code limit}
      */
     public static Head readHead(PositionedSource source, long offset, long limit) throws IOException {
-        if (offset + HEADER_LENGTH > limit) {
-            throw new CorruptNeedleException("torn needle header at " + offset);
-        }
-        Header h = decodeHeader(readFully(source, offset, HEADER_LENGTH));
-        if (offset + h.needleLength() > limit) {
-            throw new CorruptNeedleException("torn needle at " + offset + ": needs " + h.needleLength()
-                    + " bytes, " + (limit - offset) + " present");
-        }
+        Header h = readStart(source, offset, limit).header();
         ByteBuffer vb = readFully(source, offset + HEADER_LENGTH, h.bucketLength() + h.nameLength() + h.versionIdLength());
         return new Head(offset, h, utf8(vb, h.bucketLength()), utf8(vb, h.nameLength()), utf8(vb, h.versionIdLength()));
     }
@@ -482,15 +501,9 @@ public final class NeedleFormat {
      * @throws IOException            when reading fails
      */
     public static Needle read(PositionedSource source, long offset, long limit) throws IOException {
-        if (offset + HEADER_LENGTH > limit) {
-            throw new CorruptNeedleException("torn needle header at " + offset);
-        }
-        ByteBuffer hb = readFully(source, offset, HEADER_LENGTH);
-        Header h = decodeHeader(hb);
-        if (offset + h.needleLength() > limit) {
-            throw new CorruptNeedleException("torn needle at " + offset + ": needs " + h.needleLength()
-                    + " bytes, " + (limit - offset) + " present");
-        }
+        Start start = readStart(source, offset, limit);
+        ByteBuffer hb = start.bytes();
+        Header h = start.header();
         int varLength = Math.toIntExact(h.dataOffset() - HEADER_LENGTH);
         ByteBuffer vb = readFully(source, offset + HEADER_LENGTH, varLength);
         CRC32C needleCrc = new CRC32C();
