@@ -375,6 +375,21 @@ public final class NodeProcess implements AutoCloseable {
         return credentials().getProperty("secret_key");
     }
 
+    /**
+     * An S3 client of the root user on this node: path style, no retries (a test sees every
+     * failure), 60 s per call.
+     */
+    public software.amazon.awssdk.services.s3.S3Client s3Client() {
+        return software.amazon.awssdk.services.s3.S3Client.builder().endpointOverride(endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(accessKey(), secretKey())))
+                .overrideConfiguration(software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.builder()
+                        .retryPolicy(software.amazon.awssdk.core.retry.RetryPolicy.none())
+                        .apiCallTimeout(Duration.ofSeconds(60)).build())
+                .httpClientBuilder(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()).build();
+    }
+
     private Properties credentials() {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(settings.dataDir.resolve("root.credentials"))) {

@@ -49,7 +49,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * {@code needlestack cluster up}, with real {@code kill -9}s: acknowledged writes survive a node's
  * death and reach it through the repair queue once it is back, even when the coordinating node
  * itself was killed meanwhile; two nodes down refuse writes with 503 quickly while reads go on; a
- * key deleted while a node was down does not come back.
+ * key deleted while a node was down does not come back; the chunks of an overwritten large object
+ * whose collection died with the coordinating node are collected by the orphan collector, and not
+ * before every replica of their manifest answers again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,6 +61,13 @@ class ReplicationIT {
     private static final InternalHttp INTERNAL_HTTP = InternalNeedleClient.httpClient(Duration.ofSeconds(3));
 
     private static final int NODES = 3;
+    /**
+     * The orphan collector passing every 2 s and judging chunks of any age, and the regular chunk
+     * collection waiting 6 s (also the collector's settle time); the other tests write no chunks.
+     */
+    private static final String NODE_OPTS = "-Dneedlestack.chunk.orphan.interval.seconds=2"
+            + " -Dneedlestack.chunk.orphan.grace.seconds=0 -Dneedlestack.chunk.collect.delay.seconds=6";
+    private static final String ORPHANS_COLLECTED = "needlestack_orphan_chunks_collected_total";
 
     private Path dir;
     private int port;
@@ -71,8 +80,9 @@ class ReplicationIT {
         assumeTrue(NodeProcess.adapterPresent(), "needle-rar has no adapter implementation yet");
         port = LocalCluster.freeBasePort(NODES);
         dir = NodeProcess.workDirectory().resolve("replication-" + port);
-        LocalCluster.Result up = LocalCluster.script("cluster", "up", "--nodes", Integer.toString(NODES), "--data",
-                dir.toString(), "--port", Integer.toString(port), "--consistency", "3,2,1,2", "--wait", "240");
+        LocalCluster.Result up = LocalCluster.runWithJavaOpts(NODE_OPTS, NodeProcess.script(), "cluster", "up",
+                "--nodes", Integer.toString(NODES), "--data", dir.toString(), "--port", Integer.toString(port),
+                "--consistency", "3,2,1,2", "--wait", "240");
         assertEquals(0, up.exit(), up.output());
         if (!waitForRing(Duration.ofSeconds(20))) {
             // cluster up attaches the nodes itself; needlestack-adm start is the operator's way.
@@ -138,6 +148,54 @@ class ReplicationIT {
         // whereis: every object has three equal replicas (the restarted node also ran its recovery).
         for (Map.Entry<String, byte[]> e : acknowledged.entrySet()) {
             assertThreeEqualReplicas(e.getKey(), md5(e.getValue()), Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void chunksWhoseCollectionDiedWithTheCoordinatorAreCollectedOnceEveryReplicaAnswers() throws Exception {
+        Random random = new Random(11);
+        byte[] first = new byte[11 * 1024 * 1024];
+        random.nextBytes(first);
+        byte[] second = new byte[6 * 1024 * 1024 + 5];
+        random.nextBytes(second);
+        long before = 0;
+        for (int i = 0; i < NODES; i++) {
+            before += LocalCluster.metric(port + i, ORPHANS_COLLECTED);
+        }
+        s3[0].putObject(r -> r.bucket("repl").key("orphaned"), RequestBody.fromBytes(first));
+        s3[0].putObject(r -> r.bucket("repl").key("orphaned"), RequestBody.fromBytes(second));
+        // The first version's 3 chunks were to be collected by n1 in 6 s: that dies with it.
+        kill9(0);
+        // n1 replicates every key (N=3 on 3 nodes): no lookup is answered by every replica now.
+        Thread.sleep(15_000);
+        long whileDown = 0;
+        for (int i = 1; i < NODES; i++) {
+            whileDown += LocalCluster.metric(port + i, ORPHANS_COLLECTED);
+        }
+        assertEquals(before, whileDown, "chunks collected while a replica of their manifest was down");
+        start(0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long collected;
+        do {
+            Thread.sleep(1000);
+            collected = 0;
+            for (int i = 0; i < NODES; i++) {
+                collected += LocalCluster.metric(port + i, ORPHANS_COLLECTED);
+            }
+        } while (collected < before + 3 && System.nanoTime() < deadline);
+        assertEquals(before + 3, collected, "orphaned chunks collected by the cluster");
+        Thread.sleep(10_000);
+        long after = 0;
+        for (int i = 0; i < NODES; i++) {
+            after += LocalCluster.metric(port + i, ORPHANS_COLLECTED);
+        }
+        assertEquals(before + 3, after, "chunks collected that the new version lists");
+        for (int i = 0; i < NODES; i++) {
+            int g = i;
+            assertArrayEquals(second, s3[g].getObjectAsBytes(r -> r.bucket("repl").key("orphaned")).asByteArray(),
+                    "through n" + (g + 1));
         }
     }
 
@@ -283,7 +341,8 @@ class ReplicationIT {
     }
 
     private void start(int i) throws Exception {
-        LocalCluster.Result r = LocalCluster.script("start", "--data", node(i).toString(), "--wait", "240");
+        LocalCluster.Result r = LocalCluster.runWithJavaOpts(NODE_OPTS, NodeProcess.script(), "start", "--data",
+                node(i).toString(), "--wait", "240");
         assertEquals(0, r.exit(), r.output());
     }
 

@@ -7,6 +7,7 @@ import io.needlestack.gateway.cluster.RoutedNeedleStorage;
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
 import io.needlestack.gateway.object.BodyBuffers;
 import io.needlestack.gateway.object.cache.CacheCoherence;
+import io.needlestack.gateway.object.orphan.OrphanChunkCollector;
 import io.needlestack.gateway.object.cache.GatewayCache;
 import io.needlestack.gateway.object.cache.TierStats;
 import jakarta.ejb.EJB;
@@ -28,6 +29,8 @@ public class MetricsEndpoint {
     RoutedNeedleStorage routed;
     @Inject
     TombstonePurger purger;
+    @Inject
+    OrphanChunkCollector orphans;
     @Inject
     GatewayCache cache;
     @Inject
@@ -69,6 +72,13 @@ public class MetricsEndpoint {
         gauge(b, "needlestack_tombstones_purged_total", "counter",
                 "Tombstones dropped from this node's store after their grace period, once every replica held them.",
                 purger.purgedTombstones());
+        gauge(b, "needlestack_orphan_chunks_collected_total", "counter",
+                "Orphaned chunks (listed by no manifest) this node collected since start.", orphans.collectedChunks());
+        gauge(b, "needlestack_orphan_chunk_bytes_collected_total", "counter",
+                "Data bytes of the orphaned chunks this node collected since start.", orphans.collectedBytes());
+        gauge(b, "needlestack_orphan_chunks_waiting", "gauge",
+                "Unreferenced chunks the last orphan pass saw, waiting for a later pass to collect them.",
+                orphans.lastPass().map(OrphanChunkCollector.PassReport::waiting).orElse(0L));
         cacheMetrics(b);
         gauge(b, "needlestack_copy_gate_takeovers_total", "counter",
                 "Permits of the GET body copy gate taken over from copies that held them past their lease"

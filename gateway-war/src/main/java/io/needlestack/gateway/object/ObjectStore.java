@@ -42,6 +42,8 @@ public class ObjectStore {
 
     /** S3's "null" version id of unversioned objects. */
     public static final String NULL_VERSION = "null";
+    /** Seconds the chunks of a replaced version are kept before they are collected (default 300). */
+    public static final String COLLECT_DELAY_PROPERTY = "needlestack.chunk.collect.delay.seconds";
 
     private static final Logger LOG = Logger.getLogger(ObjectStore.class.getName());
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -60,7 +62,7 @@ public class ObjectStore {
     void init() {
         NodeConfig config = NodeConfig.current();
         chunkBytes = config.getLong("needlestack.chunk.bytes", 5L * 1024 * 1024);
-        collectDelaySeconds = config.getLong("needlestack.chunk.collect.delay.seconds", 300);
+        collectDelaySeconds = config.getLong(COLLECT_DELAY_PROPERTY, 300);
         clock = HybridLogicalClock.persistent(config.dataDirectory().resolve("gateway").resolve("hlc"));
     }
 
@@ -167,7 +169,8 @@ public class ObjectStore {
         return readManifest(object.record());
     }
 
-    Manifest readManifest(NeedleRecord record) {
+    /** The manifest a chunked object's (or part's) needle holds. */
+    public Manifest readManifest(NeedleRecord record) {
         try (InputStream in = storage.open(record, 0, record.dataLength())) {
             return Manifest.decode(in);
         } catch (IOException e) {
@@ -205,7 +208,7 @@ public class ObjectStore {
      * Collects the chunks of replaced versions, which nothing references any more, after a grace
      * period ({@code needlestack.chunk.collect.delay.seconds}, default 300): a GET that began
      * before the overwrite opens the old version's chunks one by one and must still find them.
-     * Chunks whose collection a restart interrupted are left to compaction's orphan collection.
+     * Chunks whose collection a restart interrupted are found by {@code OrphanChunkCollector}.
      */
     void collect(String bucket, List<NeedleRecord> superseded) {
         for (NeedleRecord old : superseded) {
@@ -225,14 +228,15 @@ public class ObjectStore {
                         scheduler.schedule(task, collectDelaySeconds, TimeUnit.SECONDS);
                     }
                 } catch (RuntimeException e) {
-                    // Left for the orphan collector of compaction; the write itself succeeded.
+                    // Left for OrphanChunkCollector; the write itself succeeded.
                     LOG.log(Level.WARNING, "could not collect chunks of " + old.key(), e);
                 }
             }
         }
     }
 
-    void deleteChunks(String bucket, List<Manifest.Chunk> chunks) {
+    /** Deletes chunks now: a tombstone for each, written to the chunk's replicas. */
+    public void deleteChunks(String bucket, List<Manifest.Chunk> chunks) {
         long hlc = clock.now();
         for (Manifest.Chunk c : chunks) {
             storage.put(new NeedleWrite(new NeedleKey(NeedleKind.CHUNK, bucket, c.name()), hlc, NULL_VERSION, true,

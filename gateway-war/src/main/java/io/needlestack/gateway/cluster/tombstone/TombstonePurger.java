@@ -2,14 +2,12 @@ package io.needlestack.gateway.cluster.tombstone;
 
 import com.hazelcast.map.IMap;
 import io.needlestack.core.config.NodeConfig;
-import io.needlestack.core.internal.ClusterSecret;
-import io.needlestack.core.internal.InternalAuth;
 import io.needlestack.core.platform.PlatformServices;
 import io.needlestack.core.ring.Ring;
 import io.needlestack.core.ring.RingNode;
 import io.needlestack.core.ring.RingPublication;
 import io.needlestack.gateway.cluster.RingView;
-import io.needlestack.gateway.internal.InternalHttp;
+import io.needlestack.gateway.internal.InternalClients;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.storage.store.NeedleKey;
@@ -22,13 +20,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,13 +66,10 @@ public class TombstonePurger {
     private final PlatformServices platform = new PlatformServices();
     private final LongAdder purged = new LongAdder();
     private final AtomicBoolean running = new AtomicBoolean();
-    private final Map<String, InternalNeedleClient> clients = new ConcurrentHashMap<>();
     private String selfId;
     private boolean storageRole;
     private Duration grace;
-    private InternalAuth auth;
-    private InternalHttp http;
-    private Duration timeout;
+    private InternalClients clients;
     private ScheduledFuture<?> task;
     private volatile PassReport lastPass;
 
@@ -99,9 +91,7 @@ public class TombstonePurger {
         storageRole = config.roles().contains(NodeConfig.Role.STORAGE);
         grace = Duration.ofSeconds(config.getLong(GRACE_PROPERTY, DEFAULT_GRACE_SECONDS));
         long interval = Math.max(1, config.getLong(INTERVAL_PROPERTY, 3600));
-        auth = ClusterSecret.auth(config.dataDirectory());
-        http = InternalNeedleClient.httpClient(Duration.ofSeconds(2));
-        timeout = Duration.ofMillis(config.getLong("needlestack.replica.timeout.ms", 8_000));
+        clients = new InternalClients(config);
         if (storageRole && scheduler != null) {
             task = scheduler.scheduleWithFixedDelay(this::runPass, interval, interval, TimeUnit.SECONDS);
         }
@@ -118,8 +108,8 @@ public class TombstonePurger {
         if (task != null) {
             task.cancel(false);
         }
-        if (http != null) {
-            http.close();
+        if (clients != null) {
+            clients.close();
         }
     }
 
@@ -284,8 +274,7 @@ public class TombstonePurger {
     }
 
     private InternalNeedleClient client(RingNode node) {
-        return clients.computeIfAbsent(node.endpoint(),
-                e -> new InternalNeedleClient(URI.create(e), auth, http, timeout));
+        return clients.of(node);
     }
 
     /** A replica did not answer: the pass stops (never purge while a replica is unreachable). */
