@@ -139,8 +139,9 @@ final class Compactor {
     private void autoLoop(AutoCompactionPolicy policy, long intervalMillis) {
         while (true) {
             synchronized (this) {
-                long deadline = System.currentTimeMillis() + intervalMillis;
-                for (long left = intervalMillis; !stopping && left > 0; left = deadline - System.currentTimeMillis()) {
+                long wait = AutoCompactionPolicy.jittered(intervalMillis, java.util.concurrent.ThreadLocalRandom.current());
+                long deadline = System.currentTimeMillis() + wait;
+                for (long left = wait; !stopping && left > 0; left = deadline - System.currentTimeMillis()) {
                     try {
                         wait(left);
                     } catch (InterruptedException e) {

@@ -36,4 +36,19 @@ class AutoCompactionPolicyTest {
         assertEquals(Set.of(8), p.due(List.of(usage(8, 1_532, 500, false))));
         assertEquals(Set.of(), p.due(List.of(usage(8, 1_532, 501, false))));
     }
+
+    @Test
+    void waitsAreSpreadOverAQuarterEitherSideOfTheInterval() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < 10_000; i++) {
+            long w = AutoCompactionPolicy.jittered(600_000, random);
+            min = Math.min(min, w);
+            max = Math.max(max, w);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(min >= 450_000 && min < 460_000, "shortest wait " + min);
+        org.junit.jupiter.api.Assertions.assertTrue(max <= 750_000 && max > 740_000, "longest wait " + max);
+        assertEquals(3, AutoCompactionPolicy.jittered(3, random));
+    }
 }

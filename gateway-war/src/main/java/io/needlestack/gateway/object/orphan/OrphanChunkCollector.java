@@ -97,8 +97,10 @@ public class OrphanChunkCollector {
      * @param collected  chunks collected by this pass
      * @param undecided  chunks left alone because a replica did not answer a lookup
      * @param skipped    why the pass did not run, or null
+     * @param millis     how long the pass took
      */
-    public record PassReport(long scanned, long judged, long waiting, long collected, long undecided, String skipped) {
+    public record PassReport(long scanned, long judged, long waiting, long collected, long undecided, String skipped,
+                             long millis) {
     }
 
     @PostConstruct
@@ -167,8 +169,9 @@ public class OrphanChunkCollector {
     PassReport pass() {
         Optional<Ring> ring = view.ring();
         if (ring.isPresent() && view.transition().isPresent()) {
-            return new PassReport(0, 0, 0, 0, 0, "rebalance under way");
+            return new PassReport(0, 0, 0, 0, 0, "rebalance under way", 0);
         }
+        long started = System.nanoTime();
         Lookups lookups = new Lookups(ring.orElse(null));
         long scanned = 0;
         long judged = 0;
@@ -214,7 +217,8 @@ public class OrphanChunkCollector {
             after = page.get(page.size() - 1);
         }
         ledger.endPass();
-        return new PassReport(scanned, judged, waiting, done, undecided, null);
+        return new PassReport(scanned, judged, waiting, done, undecided, null,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** The chunk's first replica collects it (no ring: this node holds everything). */
@@ -233,6 +237,12 @@ public class OrphanChunkCollector {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
                 return size() > VERDICTS;
+            }
+        };
+        private final Map<NeedleKey, List<NeedleRecord>> newest = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<NeedleKey, List<NeedleRecord>> eldest) {
+                return size() > 256;
             }
         };
         private final Map<String, Set<String>> manifests = new LinkedHashMap<>(16, 0.75f, true) {
@@ -261,8 +271,10 @@ public class OrphanChunkCollector {
                         yes = remembered(v, () -> anyReplica(v.owner(), n -> n.head(v.owner(), v.versionId()),
                                 r -> !r.tombstone()));
                     } else {
-                        NeedleKey object = ((ChunkReferences.NewestManifest) ref).object();
-                        yes = anyReplica(object, n -> n.head(object), r -> lists(r, chunk.name()));
+                        yes = false;
+                        for (NeedleRecord newest : newest(((ChunkReferences.NewestManifest) ref).object())) {
+                            yes |= lists(newest, chunk.name());
+                        }
                     }
                     if (yes) {
                         return true;
@@ -287,15 +299,35 @@ public class OrphanChunkCollector {
         /** Whether any replica of {@code key} answers a record that {@code test} accepts; throws when one does not answer. */
         private boolean anyReplica(NeedleKey key, Function<ReplicaReader, Optional<NeedleRecord>> ask,
                                    java.util.function.Predicate<NeedleRecord> test) {
-            if (ring == null) {
-                return ask.apply(new ReplicaReader(null)).filter(test).isPresent();
+            return answers(key, ask).stream().anyMatch(test);
+        }
+
+        /**
+         * The newest version of an object on each of its replicas (a stale replica's older manifest
+         * counts too: it keeps its chunks until read repair has replaced it). Only the newest: while
+         * objects have one version each (no bucket versioning yet) no older manifest exists; with
+         * versioning this must ask for every version of the key.
+         */
+        private List<NeedleRecord> newest(NeedleKey object) {
+            List<NeedleRecord> known = newest.get(object);
+            if (known == null) {
+                known = answers(object, n -> n.head(object));
+                newest.put(object, known);
             }
-            boolean found = false;
+            return known;
+        }
+
+        /** What every replica of {@code key} answers; throws when one does not answer. */
+        private List<NeedleRecord> answers(NeedleKey key, Function<ReplicaReader, Optional<NeedleRecord>> ask) {
+            if (ring == null) {
+                return ask.apply(new ReplicaReader(null)).stream().toList();
+            }
+            List<NeedleRecord> out = new java.util.ArrayList<>(3);
             for (RingNode n : ring.replicas(key.bucket(), PurgeRules.placementName(key))) {
                 // Every replica must answer: one that is down may hold the only copy of the manifest.
-                found |= ask.apply(new ReplicaReader(n.id().equals(selfId) ? null : n)).filter(test).isPresent();
+                ask.apply(new ReplicaReader(n.id().equals(selfId) ? null : n)).ifPresent(out::add);
             }
-            return found;
+            return out;
         }
 
         /** Whether {@code object} is a manifest that lists the chunk. */
