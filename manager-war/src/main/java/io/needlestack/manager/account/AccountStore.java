@@ -185,6 +185,86 @@ class AccountStore {
         return true;
     }
 
+    /**
+     * Every user, access key (with its secret) and bucket record, read in one transaction so that
+     * they are consistent with each other.
+     */
+    public ManagerBackup snapshot() {
+        List<ManagerBackup.User> users = em.createQuery("SELECT u FROM UserEntity u ORDER BY u.id", UserEntity.class)
+                .getResultList().stream()
+                .map(u -> new ManagerBackup.User(u.id, u.displayName, u.role, u.active, Instant.ofEpochMilli(u.created)))
+                .toList();
+        List<ManagerBackup.Key> keys = em.createQuery(
+                        "SELECT k FROM AccessKeyEntity k ORDER BY k.userId, k.created, k.accessKey", AccessKeyEntity.class)
+                .getResultList().stream()
+                .map(k -> new ManagerBackup.Key(k.accessKey, k.secretKey, k.userId, k.active, Instant.ofEpochMilli(k.created)))
+                .toList();
+        List<ManagerBackup.Bucket> buckets = em.createQuery("SELECT b FROM BucketEntity b ORDER BY b.name", BucketEntity.class)
+                .getResultList().stream()
+                .map(b -> new ManagerBackup.Bucket(b.name, b.ownerId, b.region, Instant.ofEpochMilli(b.created)))
+                .toList();
+        return new ManagerBackup(Instant.now(), users, keys, buckets);
+    }
+
+    /**
+     * Plans the restore of {@code backup} against the accounts as this transaction reads them
+     * ({@link RestorePlanner}) and applies the plan, all in this one transaction: a refusal or a
+     * failure changes nothing.
+     */
+    public RestorePlan restore(ManagerBackup backup, RestoreMode mode, String callerUserId, String callerAccessKey) {
+        RestorePlan plan = new RestorePlanner(backup, snapshot(), mode, callerUserId, callerAccessKey).plan();
+        // No mapped relationships, so the provider does not order the statements by the foreign
+        // keys: users first, then what refers to them, removals of referring rows before the
+        // users they refer to, each step flushed.
+        for (ManagerBackup.User u : plan.addUsers()) {
+            UserEntity e = new UserEntity(u.id(), u.displayName(), u.role(), u.created().toEpochMilli());
+            e.active = u.active();
+            em.persist(e);
+        }
+        for (ManagerBackup.User u : plan.updateUsers()) {
+            UserEntity e = em.find(UserEntity.class, u.id());
+            e.displayName = u.displayName();
+            e.role = u.role();
+            e.active = u.active();
+            e.created = u.created().toEpochMilli();
+        }
+        em.flush();
+        for (ManagerBackup.Key k : plan.addKeys()) {
+            AccessKeyEntity e = new AccessKeyEntity(k.accessKey(), k.secretKey(), k.userId(), k.created().toEpochMilli());
+            e.active = k.active();
+            em.persist(e);
+        }
+        for (ManagerBackup.Key k : plan.updateKeys()) {
+            AccessKeyEntity e = em.find(AccessKeyEntity.class, k.accessKey());
+            e.secretKey = k.secretKey();
+            e.userId = k.userId();
+            e.active = k.active();
+            e.created = k.created().toEpochMilli();
+        }
+        for (ManagerBackup.Bucket b : plan.addBuckets()) {
+            em.persist(new BucketEntity(b.name(), b.owner(), b.region(), b.created().toEpochMilli()));
+        }
+        for (ManagerBackup.Bucket b : plan.updateBuckets()) {
+            BucketEntity e = em.find(BucketEntity.class, b.name());
+            e.ownerId = b.owner();
+            e.region = b.region();
+            e.created = b.created().toEpochMilli();
+        }
+        em.flush();
+        for (String k : plan.removeKeys()) {
+            em.remove(em.find(AccessKeyEntity.class, k));
+        }
+        for (String b : plan.removeBuckets()) {
+            em.remove(em.find(BucketEntity.class, b));
+        }
+        em.flush();
+        for (String u : plan.removeUsers()) {
+            em.remove(em.find(UserEntity.class, u));
+        }
+        em.flush();
+        return plan;
+    }
+
     public long userCount() {
         return em.createQuery("SELECT COUNT(u) FROM UserEntity u", Long.class).getSingleResult();
     }

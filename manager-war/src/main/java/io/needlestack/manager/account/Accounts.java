@@ -2,6 +2,7 @@ package io.needlestack.manager.account;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,6 +24,8 @@ import io.needlestack.core.account.Credential;
  */
 @ApplicationScoped
 public class Accounts {
+
+    private static final Logger LOG = Logger.getLogger(Accounts.class.getName());
 
     @Inject
     AccountStore store;
@@ -139,6 +142,35 @@ public class Accounts {
         boolean deleted = store.deleteBucket(name);
         caches.remove(AccountCaches.BUCKETS, List.of(name));
         return deleted;
+    }
+
+    /**
+     * Everything the manager's accounts hold, secrets included, read in one transaction: the
+     * content of a backup.
+     */
+    public ManagerBackup backup() {
+        return store.snapshot();
+    }
+
+    /**
+     * Restores a backup in one transaction ({@link RestorePlanner} has the rules of each mode),
+     * then removes every changed key and bucket from the gateways' caches, as every other change
+     * does, so the gateways see the restored records at once.
+     *
+     * @param callerUserId the admin making the request
+     * @param callerAccessKey the access key of the request
+     * @throws AccountException {@code InvalidBackup}, {@code ManagerNotEmpty},
+     *         {@code AccessKeyInUse}, {@code WouldLockOutCaller}; nothing changed then
+     */
+    public RestoreReport restore(ManagerBackup backup, RestoreMode mode, String callerUserId, String callerAccessKey) {
+        RestorePlan plan = store.restore(backup, mode, callerUserId, callerAccessKey);
+        caches.remove(AccountCaches.CREDENTIALS, plan.credentialKeys());
+        caches.remove(AccountCaches.BUCKETS, plan.bucketNames());
+        RestoreReport r = plan.report();
+        LOG.info(() -> "restored the backup of " + r.backupCreatedAt() + " (mode " + r.mode().label() + ", by "
+                + callerUserId + "): users " + r.users() + ", access keys " + r.accessKeys() + ", buckets "
+                + r.buckets() + ", " + r.conflictCount() + " conflict(s) left as they were");
+        return r;
     }
 
     /** The number of users. */

@@ -23,7 +23,8 @@ import io.needlestack.manager.account.Role;
  * Admits admin API requests that carry HTTP Basic {@code accessKey:secretKey} of an active
  * admin user's active key: 401 {@code Unauthorized} without valid credentials, 403
  * {@code AccessDenied} for valid credentials of a non-admin user. The caller's user id is
- * left in the request property {@value #USER_PROPERTY}.
+ * left in the request property {@value #USER_PROPERTY}, the access key it used in
+ * {@value #KEY_PROPERTY}.
  */
 @Provider
 @Priority(Priorities.AUTHENTICATION)
@@ -32,6 +33,9 @@ public class AdminAuthFilter implements ContainerRequestFilter {
 
     /** Request property holding the authenticated admin's user id. */
     public static final String USER_PROPERTY = "needlestack.admin.user";
+
+    /** Request property holding the access key the admin authenticated with (a restore must keep it working). */
+    public static final String KEY_PROPERTY = "needlestack.admin.key";
 
     // Compared against when the access key is unknown, so both paths cost the same.
     private static final byte[] DUMMY = "needlestack-dummy-secret-0000000000000000".getBytes(StandardCharsets.UTF_8);
@@ -58,6 +62,7 @@ public class AdminAuthFilter implements ContainerRequestFilter {
             return;
         }
         request.setProperty(USER_PROPERTY, owner.get().credential().userId());
+        request.setProperty(KEY_PROPERTY, owner.get().credential().accessKeyId());
     }
 
     private static String[] basic(String header) {

@@ -33,6 +33,7 @@ public class ErrorMapper implements ExceptionMapper<Exception> {
             Map.entry("BucketAlreadyExists", 409), Map.entry("BucketAlreadyOwnedByYou", 409),
             Map.entry("CannotDeleteRoot", 409), Map.entry("LastAdminKey", 409), Map.entry("AccessKeyInUse", 409),
             Map.entry("BucketEmptinessUnknown", 409),
+            Map.entry("ManagerNotEmpty", 409), Map.entry("WouldLockOutCaller", 409),
             Map.entry("ServiceUnavailable", 503));
 
     /** The HTTP status of an account error code (400 for validation errors and unknown codes). */

@@ -74,6 +74,11 @@ public class StatusResource {
     @Inject
     io.needlestack.manager.recovery.RecoveryStates recoveryStates;
 
+    /** The manager's version, as {@code status} shows it. */
+    static String version() {
+        return VERSION;
+    }
+
     /** The node's and the manager's state. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
