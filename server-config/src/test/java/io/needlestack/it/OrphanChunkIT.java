@@ -24,8 +24,10 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * lists the parts' chunks) and an upload still open (its part lists its chunks). The node is
  * killed with {@code kill -9}, so the waiting collections are lost, and restarted with the orphan
  * collector passing every 2 s: it collects exactly the 13 orphaned chunks, and no pass after that
- * collects more; every object reads back byte for byte, the deleted one stays deleted, and the
- * open upload completes afterwards.
+ * collects more. The tombstone purge, which a standalone node runs without a ring, then drops all
+ * 17 tombstones (the deleted object, the completed upload and its parts, the collected chunks);
+ * every object reads back byte for byte, the deleted one stays deleted, and the open upload
+ * completes afterwards.
  */
 class OrphanChunkIT {
 
@@ -91,6 +93,9 @@ class OrphanChunkIT {
                 .env("NEEDLESTACK_CHUNK_COLLECT_DELAY_SECONDS", "4")
                 .env("NEEDLESTACK_CHUNK_ORPHAN_INTERVAL_SECONDS", "2")
                 .env("NEEDLESTACK_CHUNK_ORPHAN_GRACE_SECONDS", "0")
+                // A standalone node purges tombstones too: no replica can bring a deleted version back.
+                .env("NEEDLESTACK_TOMBSTONE_GRACE_SECONDS", "0")
+                .env("NEEDLESTACK_TOMBSTONE_PURGE_INTERVAL_SECONDS", "2")
                 .start();
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -103,6 +108,12 @@ class OrphanChunkIT {
         Thread.sleep(10_000);
         assertEquals(13, metric("needlestack_orphan_chunks_collected_total"));
         assertEquals(0, metric("needlestack_orphan_chunks_waiting"));
+        // Tombstones: "gone", the completed upload and its two parts, and the 13 chunks collected.
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (metric("needlestack_tombstones_purged_total") < 17 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertEquals(17, metric("needlestack_tombstones_purged_total"));
 
         try (S3Client s3 = s3()) {
             assertArrayEquals(big2, get(s3, "big"));

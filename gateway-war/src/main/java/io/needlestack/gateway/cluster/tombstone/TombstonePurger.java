@@ -39,9 +39,14 @@ import java.util.logging.Logger;
  * Cassandra's gc_grace_seconds), asks every other replica the ring names for its newest version
  * of the key over the internal plane. Only when all of them answer with the tombstone, something
  * newer or nothing (never an older version) does it have the tombstone purged on them, then on
- * itself (so an interrupted attempt leaves the tombstone here and is finished by a later pass). A pass does nothing while there is no ring, while
- * a rebalance is under way (a previous ring is published) or when it cannot tell (no Hazelcast),
- * and stops at the first replica that does not answer.
+ * itself (so an interrupted attempt leaves the tombstone here and is finished by a later pass).
+ * A pass does nothing while a rebalance is under way (a previous ring is published) or when it
+ * cannot tell (no Hazelcast), and stops at the first replica that does not answer.
+ *
+ * <p>Without a ring, a pass runs only on a standalone node (started without other cluster members,
+ * as {@code needlestack run} and a single server with the EAR are): it holds the only copy of
+ * every key, so no replica can bring a deleted version back, and its candidates are purged at
+ * once. A cluster node that has no ring yet (never attached) does nothing.
  */
 @ApplicationScoped
 public class TombstonePurger {
@@ -52,6 +57,9 @@ public class TombstonePurger {
     public static final String INTERVAL_PROPERTY = "needlestack.tombstone.purge.interval.seconds";
     /** Cassandra's gc_grace_seconds default: ten days. */
     public static final long DEFAULT_GRACE_SECONDS = 10L * 24 * 3600;
+
+    /** Hazelcast members the start script gives a node ({@code host:port,...}; this node alone by default). */
+    static final String MEMBERS_PROPERTY = "needlestack.cluster.members";
 
     private static final Logger LOG = Logger.getLogger(TombstonePurger.class.getName());
     private static final int PAGE = 1000;
@@ -68,6 +76,7 @@ public class TombstonePurger {
     private final AtomicBoolean running = new AtomicBoolean();
     private String selfId;
     private boolean storageRole;
+    private boolean standalone;
     private Duration grace;
     private InternalClients clients;
     private ScheduledFuture<?> task;
@@ -89,6 +98,7 @@ public class TombstonePurger {
         NodeConfig config = NodeConfig.current();
         selfId = config.nodeId();
         storageRole = config.roles().contains(NodeConfig.Role.STORAGE);
+        standalone = standalone(config.get(MEMBERS_PROPERTY));
         grace = Duration.ofSeconds(config.getLong(GRACE_PROPERTY, DEFAULT_GRACE_SECONDS));
         long interval = Math.max(1, config.getLong(INTERVAL_PROPERTY, 3600));
         clients = new InternalClients(config);
@@ -142,10 +152,10 @@ public class TombstonePurger {
     /** One pass over this node's store. */
     PassReport pass() {
         Optional<Ring> ring = view.ring();
-        if (ring.isEmpty()) {
+        if (ring.isEmpty() && !standalone) {
             return new PassReport(0, 0, 0, "no ring");
         }
-        Optional<String> flux = ringInFlux();
+        Optional<String> flux = ring.isEmpty() ? Optional.empty() : ringInFlux();
         if (flux.isPresent()) {
             return new PassReport(0, 0, 0, flux.get());
         }
@@ -160,7 +170,7 @@ public class TombstonePurger {
                 for (NeedleRecord r : page) {
                     scanned++;
                     if (!group.isEmpty() && !group.get(0).key().equals(r.key())) {
-                        candidates += consider(ring.get(), group) ? 1 : 0;
+                        candidates += consider(ring.orElse(null), group) ? 1 : 0;
                         group.clear();
                     }
                     // The newest version and whether anything is beneath it is all a verdict needs.
@@ -174,7 +184,7 @@ public class TombstonePurger {
                 after = page.get(page.size() - 1);
             }
             if (!group.isEmpty()) {
-                candidates += consider(ring.get(), group) ? 1 : 0;
+                candidates += consider(ring.orElse(null), group) ? 1 : 0;
             }
         } catch (ReplicaDown e) {
             return new PassReport(scanned, candidates, purged.sum() - before, e.getMessage());
@@ -182,12 +192,19 @@ public class TombstonePurger {
         return new PassReport(scanned, candidates, purged.sum() - before, null);
     }
 
-    /** Purges the newest version of one key if it is a candidate every replica holds; true for a candidate. */
+    /**
+     * Purges the newest version of one key if it is a candidate every replica holds (no ring: a
+     * standalone node, the only copy); true for a candidate.
+     */
     private boolean consider(Ring ring, List<NeedleRecord> versions) {
         if (PurgeRules.verdict(versions, System.currentTimeMillis(), grace) != PurgeRules.Verdict.CANDIDATE) {
             return false;
         }
         NeedleRecord t = versions.get(0);
+        if (ring == null) {
+            purgeHere(t.key(), t.hlc(), t.versionId());
+            return true;
+        }
         List<RingNode> replicas = ring.replicas(t.key().bucket(), PurgeRules.placementName(t.key()));
         if (replicas.stream().noneMatch(n -> n.id().equals(selfId))) {
             // Not ours by this ring: handing it to its owners is rebalance's work, not purge's.
@@ -275,6 +292,15 @@ public class TombstonePurger {
 
     private InternalNeedleClient client(RingNode node) {
         return clients.of(node);
+    }
+
+    /**
+     * Whether a node is alone: no members were configured, or only one (itself; the start script
+     * always names the node's own address).
+     */
+    static boolean standalone(Optional<String> members) {
+        return members.map(m -> java.util.Arrays.stream(m.split(",")).filter(x -> !x.isBlank()).count() <= 1)
+                .orElse(true);
     }
 
     /** A replica did not answer: the pass stops (never purge while a replica is unreachable). */
