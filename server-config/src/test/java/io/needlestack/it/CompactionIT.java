@@ -1,5 +1,6 @@
 package io.needlestack.it;
 
+import static io.needlestack.it.LocalCluster.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,9 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.needlestack.core.internal.ClusterSecret;
 import io.needlestack.core.internal.InternalAuth;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -293,13 +292,5 @@ class CompactionIT {
 
     private LocalCluster.Result adm(String... args) throws Exception {
         return LocalCluster.adm(node.endpoint().toString(), node.dataDir(), args);
-    }
-
-    /** The last JSON object {@code needlestack-adm --json} printed. */
-    private static JsonObject json(String output) {
-        String text = output.trim();
-        try (var r = Json.createReader(new StringReader(text.substring(text.lastIndexOf("\n{") + 1)))) {
-            return r.readObject();
-        }
     }
 }

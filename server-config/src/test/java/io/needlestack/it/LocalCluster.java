@@ -195,4 +195,18 @@ public final class LocalCluster {
             }
         }
     }
+
+    /** The output of a script run that must have succeeded (exit 0; the output is the message otherwise). */
+    public static String ok(Result r) {
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exit(), r.output());
+        return r.output();
+    }
+
+    /** The last JSON object of an output ({@code needlestack-adm --json}'s, or a file's). */
+    public static jakarta.json.JsonObject json(String output) {
+        String text = output.trim();
+        try (var r = jakarta.json.Json.createReader(new java.io.StringReader(text.substring(text.lastIndexOf("\n{") + 1)))) {
+            return r.readObject();
+        }
+    }
 }

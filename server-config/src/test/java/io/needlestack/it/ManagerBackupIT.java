@@ -1,5 +1,7 @@
 package io.needlestack.it;
 
+import static io.needlestack.it.LocalCluster.json;
+import static io.needlestack.it.LocalCluster.ok;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +12,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -324,6 +325,26 @@ class ManagerBackupIT {
         ok(adm(second, "status"));
     }
 
+    @Test
+    @Order(7)
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void replaceUpdatesWhatDiffersAndTheUpdatesSurviveARestart() throws Exception {
+        assertNotNull(second, "the restore test ran first");
+        ok(adm(second, "update-user-role", "alice", "admin"));
+        ok(adm(second, "chown-bucket", "alice-photos", "ops"));
+        JsonObject r = json(ok(adm(second, "--json", "restore", file.toString(), "--replace")));
+        assertEquals(1, r.getJsonObject("users").getInt("updated"), r.toString());
+        assertEquals(1, r.getJsonObject("buckets").getInt("updated"), r.toString());
+        // Read back after a restart: what the database holds, not what the provider keeps in memory.
+        second.stop();
+        second.start();
+        Map<String, String> roles = new TreeMap<>();
+        json(ok(adm(second, "--json", "get-users"))).getJsonArray("users").getValuesAs(JsonObject.class)
+                .forEach(u -> roles.put(u.getString("id"), u.getString("role")));
+        assertEquals("user", roles.get("alice"), roles.toString());
+        assertEquals(bucketsBefore, buckets(second));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     /** Creates a user through adm; returns its access key (the secret goes to {@link #secrets}). */
@@ -367,19 +388,5 @@ class ManagerBackupIT {
 
     private static LocalCluster.Result adm(NodeProcess node, String... args) throws Exception {
         return LocalCluster.adm(node.endpoint().toString(), node.dataDir(), args);
-    }
-
-    private static String ok(LocalCluster.Result r) {
-        assertEquals(0, r.exit(), r.output());
-        return r.output();
-    }
-
-    /** The last JSON object of an output (adm's, or a file). */
-    private static JsonObject json(String output) {
-        String text = output.trim();
-        int start = text.startsWith("{") ? 0 : text.lastIndexOf("\n{") + 1;
-        try (var r = Json.createReader(new StringReader(text.substring(start)))) {
-            return r.readObject();
-        }
     }
 }

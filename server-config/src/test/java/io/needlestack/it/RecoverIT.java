@@ -1,5 +1,6 @@
 package io.needlestack.it;
 
+import static io.needlestack.it.LocalCluster.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -351,14 +351,6 @@ class RecoverIT {
 
     private LocalCluster.Result adm(String... args) throws Exception {
         return LocalCluster.adm("http://127.0.0.1:" + port, node(0), args);
-    }
-
-    private static JsonObject json(String output) {
-        String text = output.trim();
-        String line = text.substring(text.lastIndexOf("\n{") + 1);
-        try (var r = Json.createReader(new StringReader(line))) {
-            return r.readObject();
-        }
     }
 
     private S3Client s3client(int i) {

@@ -49,6 +49,14 @@
  *                                                  -> 200 {"invalidated":n}: the manager, after an
  *      account change, drops those access keys or bucket names from this gateway's near cache
  *      ({@code io.needlestack.gateway.manager.AccountInvalidationResource})
+ * POST /_internal/v1/cache/purge?bucket=B64&key=B64
+ *                                                  -> 200 {"node","bucket","key","memoryEntries",
+ *      "diskEntries"}: the manager's purge-cache; the gateway drops the object (its bodies, its
+ *      chunks' bodies and its kept newest version) from its object cache
+ *      ({@code io.needlestack.gateway.object.cache.CachePurgeResource})
+ * GET  /_internal/v1/log-level[?logger=NAME], POST /_internal/v1/log-level?level=L[&logger=NAME]
+ *                                                  -> 200 the logger's levels: the manager's
+ *      update-log-level ({@code io.needlestack.gateway.node.logging})
  * </pre>
  * The needle requests are answered at the servlet level
  * ({@code InternalNeedleEndpoint}, behind the filter), not by

@@ -39,4 +39,21 @@ class AccessKeyEntity {
         this.active = true;
         this.created = created;
     }
+
+    /**
+     * Sets a new secret and activates the key (root's key, from root.credentials at every start).
+     * Methods of the entity for the reason given at {@link UserEntity#changeRole}.
+     */
+    void resetSecret(String newSecret) {
+        this.secretKey = newSecret;
+        this.active = true;
+    }
+
+    /** Takes a backup's record of this key (a restore that replaces). */
+    void restore(String newSecret, String newUserId, boolean nowActive, long createdMillis) {
+        this.secretKey = newSecret;
+        this.userId = newUserId;
+        this.active = nowActive;
+        this.created = createdMillis;
+    }
 }

@@ -44,6 +44,27 @@ class AccountStore {
         return info(em.find(UserEntity.class, id));
     }
 
+    /**
+     * Creates a user whose first key is the given pair (import-user).
+     *
+     * @throws AccountException {@code UserAlreadyExists}; {@code AccessKeyInUse} when any user,
+     *         root included, holds the access key
+     */
+    public UserInfo importUser(String id, String displayName, Role role, String accessKey, String secretKey) {
+        if (em.find(UserEntity.class, id) != null) {
+            throw new AccountException("UserAlreadyExists", "user " + id + " already exists");
+        }
+        AccessKeyEntity k = em.find(AccessKeyEntity.class, accessKey);
+        if (k != null) {
+            throw keyInUse(accessKey, k.userId);
+        }
+        return createUser(id, displayName, role, accessKey, secretKey);
+    }
+
+    static AccountException keyInUse(String accessKey, String owner) {
+        return new AccountException("AccessKeyInUse", "access key " + accessKey + " already belongs to user " + owner);
+    }
+
     public List<UserInfo> users() {
         List<UserInfo> out = new ArrayList<>();
         for (UserEntity u : em.createQuery("SELECT u FROM UserEntity u ORDER BY u.id", UserEntity.class).getResultList()) {
@@ -75,6 +96,37 @@ class AccountStore {
         em.flush(); // keys before their user, as above
         em.remove(u);
         return keys;
+    }
+
+    /**
+     * Gives a user another role ({@link RoleChanges} has the rules).
+     *
+     * @throws AccountException {@code NoSuchUser}, {@code CannotChangeRootRole}, {@code LastActiveAdmin}
+     */
+    public RoleChange changeRole(String id, Role role) {
+        requireUser(id, LockModeType.NONE);
+        List<UserEntity> admins = List.of();
+        if (role != Role.ADMIN) {
+            // Every admin row, locked in one statement before the user's own: two demotions at the
+            // same time take their locks in the same order, and the second one counts the admins
+            // the first one left.
+            admins = em.createQuery("SELECT u FROM UserEntity u WHERE u.role = :r ORDER BY u.id", UserEntity.class)
+                    .setParameter("r", Role.ADMIN).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        }
+        UserEntity u = em.find(UserEntity.class, id);
+        // Read again under the lock: the role read above may have changed meanwhile.
+        em.refresh(u, LockModeType.PESSIMISTIC_WRITE);
+        long otherUsableAdmins = admins.stream()
+                .filter(a -> !a.id.equals(id) && a.role == Role.ADMIN && a.active)
+                .filter(a -> keysOf(a.id).stream().anyMatch(k -> k.active))
+                .count();
+        Role previous = u.role;
+        boolean changed = RoleChanges.check(id, previous, role, otherUsableAdmins);
+        if (changed) {
+            u.changeRole(role);
+            em.flush();
+        }
+        return new RoleChange(info(u), previous, changed);
     }
 
     public NewAccessKey addKey(String userId, String accessKey, String secretKey) {
@@ -121,8 +173,7 @@ class AccountStore {
             em.flush(); // the user row before its key's
 
         } else {
-            root.role = Role.ADMIN;
-            root.active = true;
+            root.makeActiveAdmin();
         }
         AccessKeyEntity k = em.find(AccessKeyEntity.class, accessKey);
         if (k != null && !k.userId.equals(ROOT)) {
@@ -138,8 +189,7 @@ class AccountStore {
         if (k == null) {
             em.persist(new AccessKeyEntity(accessKey, secretKey, ROOT, System.currentTimeMillis()));
         } else if (!k.secretKey.equals(secretKey) || !k.active) {
-            k.secretKey = secretKey;
-            k.active = true;
+            k.resetSecret(secretKey);
             changed.add(accessKey);
         }
         return changed;
@@ -174,6 +224,28 @@ class AccountStore {
         return new BucketConflictException(existing.ownerId.equals(requester)
                 ? BucketConflictException.Kind.ALREADY_OWNED_BY_YOU
                 : BucketConflictException.Kind.ALREADY_EXISTS, existing.name);
+    }
+
+    /**
+     * Gives a bucket another owner (chown-bucket).
+     *
+     * @throws AccountException {@code NoSuchBucket}, {@code NoSuchUser}
+     */
+    public OwnerChange changeOwner(String name, String ownerId) {
+        BucketEntity b = em.find(BucketEntity.class, name, LockModeType.PESSIMISTIC_WRITE);
+        if (b == null) {
+            throw new AccountException("NoSuchBucket", "no bucket " + name);
+        }
+        // Locked as deleteUser locks it: a user deleted at the same time either sees this bucket
+        // (UserOwnsBuckets) or is gone before this finds it (NoSuchUser), never a dangling owner.
+        requireUser(ownerId, LockModeType.PESSIMISTIC_WRITE);
+        String previous = b.ownerId;
+        boolean changed = !previous.equals(ownerId);
+        if (changed) {
+            b.changeOwner(ownerId);
+            em.flush();
+        }
+        return new OwnerChange(b.info(), previous, changed);
     }
 
     public boolean deleteBucket(String name) {
@@ -222,11 +294,8 @@ class AccountStore {
             em.persist(e);
         }
         for (ManagerBackup.User u : plan.updateUsers()) {
-            UserEntity e = em.find(UserEntity.class, u.id());
-            e.displayName = u.displayName();
-            e.role = u.role();
-            e.active = u.active();
-            e.created = u.created().toEpochMilli();
+            em.find(UserEntity.class, u.id()).restore(u.displayName(), u.role(), u.active(),
+                    u.created().toEpochMilli());
         }
         em.flush();
         for (ManagerBackup.Key k : plan.addKeys()) {
@@ -235,20 +304,14 @@ class AccountStore {
             em.persist(e);
         }
         for (ManagerBackup.Key k : plan.updateKeys()) {
-            AccessKeyEntity e = em.find(AccessKeyEntity.class, k.accessKey());
-            e.secretKey = k.secretKey();
-            e.userId = k.userId();
-            e.active = k.active();
-            e.created = k.created().toEpochMilli();
+            em.find(AccessKeyEntity.class, k.accessKey()).restore(k.secretKey(), k.userId(), k.active(),
+                    k.created().toEpochMilli());
         }
         for (ManagerBackup.Bucket b : plan.addBuckets()) {
             em.persist(new BucketEntity(b.name(), b.owner(), b.region(), b.created().toEpochMilli()));
         }
         for (ManagerBackup.Bucket b : plan.updateBuckets()) {
-            BucketEntity e = em.find(BucketEntity.class, b.name());
-            e.ownerId = b.owner();
-            e.region = b.region();
-            e.created = b.created().toEpochMilli();
+            em.find(BucketEntity.class, b.name()).restore(b.owner(), b.region(), b.created().toEpochMilli());
         }
         em.flush();
         for (String k : plan.removeKeys()) {

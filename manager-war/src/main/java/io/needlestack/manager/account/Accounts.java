@@ -43,6 +43,46 @@ public class Accounts {
     }
 
     /**
+     * Creates a user whose first key is the given pair (LeoFS's {@code import-user}): for users
+     * moved from another S3 store, whose clients keep their keys. The pair is checked by the
+     * rules every key the manager takes follows ({@code Names}); the secret is stored as given
+     * and, unlike a generated one, not shown back.
+     *
+     * @throws AccountException 400 {@code InvalidUserId}, {@code MalformedAccessKeyId},
+     *         {@code InvalidSecretKey}, {@code InvalidArgument} (display name); 409
+     *         {@code UserAlreadyExists}, {@code AccessKeyInUse} (any user's key, root's included)
+     */
+    public UserInfo importUser(String id, String displayName, Role role, String accessKey, String secretKey) {
+        Names.userId(id);
+        Names.accessKey(accessKey);
+        Names.secretKey(secretKey);
+        String name = Names.displayName(displayName, id);
+        UserInfo user;
+        try {
+            user = store.importUser(id, name, role == null ? Role.USER : role, accessKey, secretKey);
+        } catch (AccountException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Most likely a concurrent creation of the same user or key (primary key): answer as
+            // the one that came first made it.
+            if (store.user(id).isPresent()) {
+                throw new AccountException("UserAlreadyExists", "user " + id + " already exists");
+            }
+            Optional<KeyOwner> holder = store.keyOwner(accessKey);
+            if (holder.isPresent()) {
+                throw AccountStore.keyInUse(accessKey, holder.get().credential().userId());
+            }
+            throw e;
+        }
+        // Unlike a generated key, an imported one may have existed before (deleted, imported
+        // again): a gateway that missed that deletion's invalidation must not keep the old secret.
+        caches.remove(AccountCaches.CREDENTIALS, List.of(accessKey));
+        LOG.info(() -> "user " + id + " (" + user.role().name().toLowerCase(java.util.Locale.ROOT)
+                + ") imported with access key " + accessKey);
+        return user;
+    }
+
+    /**
      * A created user with its first key pair.
      *
      * @param user the user
@@ -65,6 +105,28 @@ public class Accounts {
     public void deleteUser(String id) {
         List<String> keys = store.deleteUser(id);
         caches.remove(AccountCaches.CREDENTIALS, keys);
+    }
+
+    /**
+     * Gives a user another role (LeoFS's {@code update-user-role}). The admin API reads the role
+     * from the database at every request, so the change holds from the next request on.
+     *
+     * @throws AccountException 404 {@code NoSuchUser}; 409 {@code CannotChangeRootRole},
+     *         {@code LastActiveAdmin}
+     */
+    public RoleChange changeRole(String id, Role role) {
+        RoleChange c = store.changeRole(id, role);
+        if (c.changed()) {
+            // The credential records the gateways cache carry no role today (in S3 only root is
+            // an administrator), but they are the user's record as a gateway sees it: dropped, as
+            // after every other change of a user, so that no gateway answers from a record older
+            // than the change if it ever reads the role from it. One fan-out, for a rare change.
+            caches.remove(AccountCaches.CREDENTIALS,
+                    c.user().accessKeys().stream().map(UserInfo.AccessKeyInfo::accessKey).toList());
+            LOG.info(() -> "user " + id + ": role " + c.previous().name().toLowerCase(java.util.Locale.ROOT)
+                    + " -> " + role.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return c;
     }
 
     /** Adds a generated key pair to a user (shown once). */
@@ -135,6 +197,21 @@ public class Accounts {
         // A gateway may still hold a record of a deleted predecessor of the same name.
         caches.remove(AccountCaches.BUCKETS, List.of(name));
         return created;
+    }
+
+    /**
+     * Gives a bucket another owner (LeoFS's {@code chown-bucket}); the bucket is removed from
+     * every gateway's cache before this returns, so S3 access follows the new owner at once.
+     *
+     * @throws AccountException 404 {@code NoSuchBucket}, {@code NoSuchUser}
+     */
+    public OwnerChange changeOwner(String bucket, String ownerId) {
+        OwnerChange c = store.changeOwner(bucket, ownerId);
+        if (c.changed()) {
+            caches.remove(AccountCaches.BUCKETS, List.of(bucket));
+            LOG.info(() -> "bucket " + bucket + ": owner " + c.previousOwner() + " -> " + ownerId);
+        }
+        return c;
     }
 
     /** Deletes a bucket's record; false when there was none. */

@@ -42,6 +42,21 @@ class BucketEntity {
         this.created = created;
     }
 
+    /**
+     * Gives the bucket another owner; a method of the entity for the reason given at
+     * {@link UserEntity#changeRole}.
+     */
+    void changeOwner(String newOwner) {
+        this.ownerId = newOwner;
+    }
+
+    /** Takes a backup's record of this bucket (a restore that replaces). */
+    void restore(String newOwner, String newRegion, long createdMillis) {
+        this.ownerId = newOwner;
+        this.region = newRegion;
+        this.created = createdMillis;
+    }
+
     BucketInfo info() {
         return new BucketInfo(name, ownerId, region, Instant.ofEpochMilli(created));
     }

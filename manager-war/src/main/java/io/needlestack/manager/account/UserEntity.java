@@ -45,4 +45,27 @@ class UserEntity {
         this.active = true;
         this.created = created;
     }
+
+    /**
+     * Gives the user another role. A method of the entity rather than an assignment from another
+     * class: the provider weaves change tracking into the entity's own accesses of its fields
+     * only, so an outside assignment changes the object but never reaches the database.
+     */
+    void changeRole(Role newRole) {
+        this.role = newRole;
+    }
+
+    /** Makes the user an active admin again (root, from root.credentials at every start). */
+    void makeActiveAdmin() {
+        this.role = Role.ADMIN;
+        this.active = true;
+    }
+
+    /** Takes a backup's record of this user (a restore that replaces). */
+    void restore(String newDisplayName, Role newRole, boolean nowActive, long createdMillis) {
+        this.displayName = newDisplayName;
+        this.role = newRole;
+        this.active = nowActive;
+        this.created = createdMillis;
+    }
 }

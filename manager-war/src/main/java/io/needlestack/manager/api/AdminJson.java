@@ -9,6 +9,9 @@ import jakarta.json.JsonObjectBuilder;
 
 import io.needlestack.core.account.BucketInfo;
 import io.needlestack.manager.account.NewAccessKey;
+import io.needlestack.manager.account.OwnerChange;
+import io.needlestack.manager.account.Role;
+import io.needlestack.manager.account.RoleChange;
 import io.needlestack.manager.account.UserInfo;
 
 /**
@@ -20,6 +23,9 @@ import io.needlestack.manager.account.UserInfo;
  *         "accessKeys":[{"accessKey","active","created"}]}
  * key:   {"userId","accessKey","secretKey"}
  * bucket:{"name","owner","region","created"}
+ * import-user:      {"user":user,"key":{"userId","accessKey"}} (the secret is the caller's, not echoed)
+ * update-user-role: {"user":user,"previousRole":"admin|user","changed"}
+ * chown-bucket:     {"bucket":bucket,"previousOwner","changed"}
  * </pre>
  */
 final class AdminJson {
@@ -36,7 +42,7 @@ final class AdminJson {
         return Json.createObjectBuilder()
                 .add("id", u.id())
                 .add("displayName", u.displayName())
-                .add("role", u.role().name().toLowerCase(java.util.Locale.ROOT))
+                .add("role", role(u.role()))
                 .add("active", u.active())
                 .add("created", u.created().toString())
                 .add("accessKeys", keys)
@@ -52,6 +58,26 @@ final class AdminJson {
     static JsonObject key(NewAccessKey k) {
         return Json.createObjectBuilder().add("userId", k.userId()).add("accessKey", k.accessKey())
                 .add("secretKey", k.secretKey()).build();
+    }
+
+    static String role(Role r) {
+        return r.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A user created with a given key pair: the key without its secret, which the caller sent. */
+    static JsonObject imported(UserInfo u, String accessKey) {
+        return Json.createObjectBuilder().add("user", user(u))
+                .add("key", Json.createObjectBuilder().add("userId", u.id()).add("accessKey", accessKey)).build();
+    }
+
+    static JsonObject roleChange(RoleChange c) {
+        return Json.createObjectBuilder().add("user", user(c.user())).add("previousRole", role(c.previous()))
+                .add("changed", c.changed()).build();
+    }
+
+    static JsonObject ownerChange(OwnerChange c) {
+        return Json.createObjectBuilder().add("bucket", bucket(c.bucket())).add("previousOwner", c.previousOwner())
+                .add("changed", c.changed()).build();
     }
 
     static JsonObjectBuilder bucket(BucketInfo b) {

@@ -32,7 +32,8 @@ public class ErrorMapper implements ExceptionMapper<Exception> {
             Map.entry("UserAlreadyExists", 409), Map.entry("UserOwnsBuckets", 409),
             Map.entry("BucketAlreadyExists", 409), Map.entry("BucketAlreadyOwnedByYou", 409),
             Map.entry("CannotDeleteRoot", 409), Map.entry("LastAdminKey", 409), Map.entry("AccessKeyInUse", 409),
-            Map.entry("BucketEmptinessUnknown", 409),
+            Map.entry("BucketNotEmpty", 409), Map.entry("CannotChangeRootRole", 409),
+            Map.entry("LastActiveAdmin", 409),
             Map.entry("ManagerNotEmpty", 409), Map.entry("WouldLockOutCaller", 409),
             Map.entry("ServiceUnavailable", 503));
 

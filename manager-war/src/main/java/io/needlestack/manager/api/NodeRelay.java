@@ -7,11 +7,16 @@ import io.needlestack.manager.ring.ClusterManager;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * What the admin requests that a node carries out itself (recover-node, compaction) share: the
- * node the operator named, whether it can be asked, and passing its answer on.
+ * What the admin requests that a node carries out itself (recover-node, compaction, log levels,
+ * cache purges) share: the node the operator named, or every node, whether it can be asked, and
+ * passing its answer on.
  */
 final class NodeRelay {
 
@@ -55,6 +60,36 @@ final class NodeRelay {
                     + ": only a running node can be " + done + " (start it first)");
         }
         return v.record();
+    }
+
+    /**
+     * The nodes a request to every node goes to, and those it cannot go to.
+     *
+     * @param endpoints  the {@link #running} ones: node id to internal endpoint, in id order
+     * @param names      every listed node's name (its id when its record has none), by id
+     * @param notRunning the ids of the others (stopped, down, or without an internal plane)
+     */
+    record Targets(Map<String, String> endpoints, Map<String, String> names, List<String> notRunning) {
+    }
+
+    /** The registered nodes that {@code which} accepts, split into running ones and the others. */
+    static Targets targets(ClusterManager manager, Predicate<NodeRecord> which) {
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
+        List<String> notRunning = new ArrayList<>();
+        for (ClusterManager.NodeView v : manager.view().nodes().values()) {
+            NodeRecord r = v.record();
+            if (r == null || !which.test(r)) {
+                continue;
+            }
+            names.put(v.id(), r.name() == null || r.name().isBlank() ? v.id() : r.name());
+            if (running(v)) {
+                endpoints.put(v.id(), r.internalEndpoint());
+            } else {
+                notRunning.add(v.id());
+            }
+        }
+        return new Targets(endpoints, names, List.copyOf(notRunning));
     }
 
     /**

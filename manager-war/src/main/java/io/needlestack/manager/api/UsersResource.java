@@ -11,6 +11,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -23,6 +24,7 @@ import io.needlestack.core.account.AccountException;
 import io.needlestack.manager.account.Accounts;
 import io.needlestack.manager.account.NewAccessKey;
 import io.needlestack.manager.account.Role;
+import io.needlestack.manager.account.UserInfo;
 
 /**
  * Users and their access keys.
@@ -31,8 +33,16 @@ import io.needlestack.manager.account.Role;
  *   <li>{@code POST users} with {@code {"id","displayName"?,"role":"user|admin"?}}: 201
  *       {@code {"user":user,"key":{"userId","accessKey","secretKey"}}}; the secret is shown only
  *       here</li>
+ *   <li>{@code POST users} with {@code "accessKey"} and {@code "secretKey"} as well (LeoFS's
+ *       {@code import-user}): the user's first key is that pair; 201
+ *       {@code {"user":user,"key":{"userId","accessKey"}}} (the secret is the caller's, not sent
+ *       back); 409 {@code AccessKeyInUse} when any user holds the key, 400
+ *       {@code MalformedAccessKeyId}, {@code InvalidSecretKey}</li>
  *   <li>{@code GET users/{id}}: user; {@code DELETE users/{id}}: 204 (409
  *       {@code UserOwnsBuckets} while the user owns buckets)</li>
+ *   <li>{@code PUT users/{id}/role} with {@code {"role":"user|admin"}} (LeoFS's
+ *       {@code update-user-role}): {@code {"user":user,"previousRole","changed"}}; 404
+ *       {@code NoSuchUser}, 409 {@code CannotChangeRootRole}, {@code LastActiveAdmin}</li>
  *   <li>{@code POST users/{id}/keys}: 201 key; {@code DELETE users/{id}/keys/{accessKey}}: 204</li>
  * </ul>
  */
@@ -53,18 +63,24 @@ public class UsersResource {
         return AdminJson.users(accounts.users()).toString();
     }
 
-    /** Creates a user with a generated key pair. */
+    /** Creates a user with a generated key pair, or with the pair given (import). */
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
     public Response create(String body) {
         JsonObject o = Bodies.object(body);
         String id = Bodies.string(o, "id");
         String role = Bodies.string(o, "role");
-        Role r;
-        try {
-            r = role == null ? Role.USER : Role.valueOf(role.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new AccountException("InvalidArgument", "role must be user or admin");
+        Role r = role == null ? Role.USER : role(role);
+        String accessKey = Bodies.string(o, "accessKey");
+        String secretKey = Bodies.string(o, "secretKey");
+        if (accessKey != null || secretKey != null) {
+            if (accessKey == null || secretKey == null) {
+                throw new AccountException("InvalidArgument",
+                        "accessKey and secretKey go together (import); leave both out for a generated pair");
+            }
+            UserInfo imported = accounts.importUser(id, Bodies.string(o, "displayName"), r, accessKey, secretKey);
+            URI location = uri.getAbsolutePathBuilder().path(imported.id()).build();
+            return Response.created(location).entity(AdminJson.imported(imported, accessKey).toString()).build();
         }
         Accounts.CreatedUser created = accounts.createUser(id, Bodies.string(o, "displayName"), r);
         URI location = uri.getAbsolutePathBuilder().path(created.user().id()).build();
@@ -72,6 +88,18 @@ public class UsersResource {
                 .add("user", AdminJson.user(created.user()))
                 .add("key", AdminJson.key(created.key()))
                 .build().toString()).build();
+    }
+
+    /** Gives a user another role. */
+    @PUT
+    @Path("{id}/role")
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.TEXT_PLAIN, MediaType.WILDCARD})
+    public String changeRole(@PathParam("id") String id, String body) {
+        String role = Bodies.string(Bodies.object(body), "role");
+        if (role == null) {
+            throw new AccountException("InvalidArgument", "role is required: {\"role\":\"user|admin\"}");
+        }
+        return AdminJson.roleChange(accounts.changeRole(id, role(role))).toString();
     }
 
     /** One user. */
@@ -104,6 +132,15 @@ public class UsersResource {
     public Response deleteKey(@PathParam("id") String id, @PathParam("accessKey") String accessKey) {
         accounts.deleteKey(id, accessKey);
         return Response.noContent().build();
+    }
+
+    /** The role a request names: {@code user} or {@code admin}, in any case. */
+    static Role role(String role) {
+        try {
+            return Role.valueOf(role.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new AccountException("InvalidArgument", "role must be user or admin");
+        }
     }
 
     private static AccountException noSuchUser(String id) {

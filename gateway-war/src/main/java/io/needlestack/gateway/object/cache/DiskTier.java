@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -148,6 +149,36 @@ final class DiskTier {
                 LOG.log(Level.FINE, "could not remove " + e.file(), x);
             }
         }
+    }
+
+    /**
+     * Drops every entry whose slot ({@link VersionKey#slot()}) {@code slots} accepts, whatever
+     * version it holds (an operator's purge), and unlinks its file; a reader that has the file
+     * open finishes on its handle. Not counted as an eviction.
+     *
+     * @return how many entries were dropped
+     */
+    int purge(Predicate<String> slots) {
+        List<Path> unlink = new ArrayList<>();
+        synchronized (this) {
+            Iterator<Map.Entry<String, Entry>> it = lru.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<String, Entry> e = it.next();
+                if (slots.test(e.getKey())) {
+                    it.remove();
+                    bytes -= e.getValue().size();
+                    unlink.add(e.getValue().file());
+                }
+            }
+        }
+        for (Path p : unlink) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException x) {
+                LOG.log(Level.FINE, "could not remove " + p, x);
+            }
+        }
+        return unlink.size();
     }
 
     /** Whether the whole file matches its version's CRC32C. */

@@ -4,12 +4,14 @@ import com.github.benmanes.caffeine.cache.Weigher;
 import com.github.benmanes.caffeine.jcache.configuration.CaffeineConfiguration;
 import com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.Factory;
@@ -62,7 +64,8 @@ final class MemoryTier implements AutoCloseable {
         CacheEntryRemovedListener<String, Body> counter = new CacheEntryRemovedListener<>() {
             @Override
             public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends Body>> events) {
-                // Nothing removes entries explicitly: every removal event is an eviction.
+                // Nothing removes entries through JCache (a purge goes around it): every removal
+                // event is an eviction.
                 events.forEach(e -> evictions.increment());
             }
         };
@@ -82,6 +85,23 @@ final class MemoryTier implements AutoCloseable {
     /** Holds a complete, verified body, replacing whatever version of the name was held. */
     void put(VersionKey version, byte[] data) {
         cache.put(version.slot(), new Body(version, data));
+    }
+
+    /**
+     * Drops every entry whose slot ({@link VersionKey#slot()}) {@code slots} accepts, whatever
+     * version it holds (an operator's purge). Through the underlying Caffeine cache: its eviction
+     * listener hears only evictions, so a purge is not counted as one.
+     *
+     * @return how many entries were dropped
+     */
+    int purge(Predicate<String> slots) {
+        int dropped = 0;
+        for (Object key : List.copyOf(underlying.asMap().keySet())) {
+            if (key instanceof String slot && slots.test(slot) && underlying.asMap().remove(slot) != null) {
+                dropped++;
+            }
+        }
+        return dropped;
     }
 
     long evictions() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -139,6 +140,30 @@ public final class ObjectCache implements AutoCloseable {
             }
         }
         return source.open(record, from, length);
+    }
+
+    /**
+     * What a {@link #purge} dropped.
+     *
+     * @param memoryEntries entries dropped from the memory tier
+     * @param diskEntries   entries dropped from the disk tier (their files unlinked)
+     */
+    public record Purged(int memoryEntries, int diskEntries) {
+    }
+
+    /**
+     * Drops an object from both tiers, whatever version is held (an operator's
+     * {@code purge-cache}): its own entry and those of its chunks. Chunk names start with the
+     * object's key and a line feed ({@code key\nversion\nindex} for a large PUT,
+     * {@code key\nuploadId\n..} for a multipart upload), so every chunk that belongs to the key
+     * is found without reading its manifest; a key that itself continues with a line feed and
+     * more loses its chunks too, which costs only a read from storage. Not counted as evictions.
+     */
+    public Purged purge(String bucket, String key) {
+        String object = VersionKey.slot(NeedleKind.OBJECT, bucket, key);
+        String chunks = VersionKey.slot(NeedleKind.CHUNK, bucket, key + "\n");
+        Predicate<String> slots = s -> s.equals(object) || s.startsWith(chunks);
+        return new Purged(memory == null ? 0 : memory.purge(slots), disk == null ? 0 : disk.purge(slots));
     }
 
     /** Whether a record's body may be cached at all. */

@@ -35,6 +35,11 @@ record VersionKey(NeedleKind kind, String bucket, String name, String versionId,
      * instead of leaving it to age out.
      */
     String slot() {
+        return slot(kind, bucket, name);
+    }
+
+    /** The slot of a name ({@link #slot()}), for finding entries by name whatever their version. */
+    static String slot(NeedleKind kind, String bucket, String name) {
         return kind + "\u0000" + bucket + "\u0000" + name;
     }
 
