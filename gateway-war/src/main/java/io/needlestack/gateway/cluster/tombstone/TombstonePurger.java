@@ -8,6 +8,7 @@ import io.needlestack.core.ring.RingNode;
 import io.needlestack.core.ring.RingPublication;
 import io.needlestack.gateway.cluster.RingView;
 import io.needlestack.gateway.internal.InternalClients;
+import io.needlestack.gateway.node.PeriodicPass;
 import io.needlestack.gateway.internal.InternalNeedleClient;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.storage.store.NeedleKey;
@@ -24,11 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -73,14 +70,13 @@ public class TombstonePurger {
 
     private final PlatformServices platform = new PlatformServices();
     private final LongAdder purged = new LongAdder();
-    private final AtomicBoolean running = new AtomicBoolean();
     private String selfId;
     private boolean storageRole;
     private boolean standalone;
     private Duration grace;
     private InternalClients clients;
-    private ScheduledFuture<?> task;
-    private volatile PassReport lastPass;
+    private final PeriodicPass<PassReport> passes = new PeriodicPass<>(LOG, "tombstone purge", this::pass,
+            r -> r.purged() > 0 || r.skipped() != null);
 
     /**
      * What one pass did.
@@ -102,8 +98,8 @@ public class TombstonePurger {
         grace = Duration.ofSeconds(config.getLong(GRACE_PROPERTY, DEFAULT_GRACE_SECONDS));
         long interval = Math.max(1, config.getLong(INTERVAL_PROPERTY, 3600));
         clients = new InternalClients(config);
-        if (storageRole && scheduler != null) {
-            task = scheduler.scheduleWithFixedDelay(this::runPass, interval, interval, TimeUnit.SECONDS);
+        if (storageRole) {
+            passes.schedule(scheduler, interval);
         }
     }
 
@@ -115,9 +111,7 @@ public class TombstonePurger {
 
     @PreDestroy
     void stop() {
-        if (task != null) {
-            task.cancel(false);
-        }
+        passes.cancel();
         if (clients != null) {
             clients.close();
         }
@@ -130,23 +124,7 @@ public class TombstonePurger {
 
     /** The last pass's report, if one ran. */
     public Optional<PassReport> lastPass() {
-        return Optional.ofNullable(lastPass);
-    }
-
-    private void runPass() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            lastPass = pass();
-            if (lastPass.purged() > 0 || lastPass.skipped() != null) {
-                LOG.info("tombstone purge: " + lastPass);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "tombstone purge pass failed", e);
-        } finally {
-            running.set(false);
-        }
+        return passes.last();
     }
 
     /** One pass over this node's store. */

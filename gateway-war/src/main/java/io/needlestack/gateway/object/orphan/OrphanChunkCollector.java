@@ -7,6 +7,7 @@ import io.needlestack.core.ring.RingNode;
 import io.needlestack.gateway.cluster.RingView;
 import io.needlestack.gateway.cluster.tombstone.PurgeRules;
 import io.needlestack.gateway.internal.InternalClients;
+import io.needlestack.gateway.node.PeriodicPass;
 import io.needlestack.gateway.object.LocalNeedleStorage;
 import io.needlestack.gateway.object.Manifest;
 import io.needlestack.gateway.object.ObjectAttributes;
@@ -29,9 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -81,12 +80,11 @@ public class OrphanChunkCollector {
 
     private final LongAdder collected = new LongAdder();
     private final LongAdder collectedBytes = new LongAdder();
-    private final AtomicBoolean running = new AtomicBoolean();
     private String selfId;
     private OrphanLedger ledger;
     private InternalClients clients;
-    private ScheduledFuture<?> task;
-    private volatile PassReport lastPass;
+    private final PeriodicPass<PassReport> passes = new PeriodicPass<>(LOG, "orphaned chunks", this::pass,
+            r -> r.collected() > 0 || r.undecided() > 0 || r.skipped() != null);
 
     /**
      * What one pass did.
@@ -113,8 +111,8 @@ public class OrphanChunkCollector {
         Duration settle = Duration.ofSeconds(Math.max(0, config.getLong(ObjectStore.COLLECT_DELAY_PROPERTY, 300)));
         ledger = new OrphanLedger(grace, settle, MARKS);
         clients = new InternalClients(config);
-        if (config.roles().contains(NodeConfig.Role.STORAGE) && interval > 0 && scheduler != null) {
-            task = scheduler.scheduleWithFixedDelay(this::runPass, interval, interval, TimeUnit.SECONDS);
+        if (config.roles().contains(NodeConfig.Role.STORAGE) && interval > 0) {
+            passes.schedule(scheduler, interval);
         }
     }
 
@@ -126,9 +124,7 @@ public class OrphanChunkCollector {
 
     @PreDestroy
     void stop() {
-        if (task != null) {
-            task.cancel(false);
-        }
+        passes.cancel();
         if (clients != null) {
             clients.close();
         }
@@ -146,23 +142,7 @@ public class OrphanChunkCollector {
 
     /** The last pass's report, if one ran. */
     public Optional<PassReport> lastPass() {
-        return Optional.ofNullable(lastPass);
-    }
-
-    private void runPass() {
-        if (!running.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            lastPass = pass();
-            if (lastPass.collected() > 0 || lastPass.undecided() > 0 || lastPass.skipped() != null) {
-                LOG.info("orphaned chunks: " + lastPass);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "orphaned chunk pass failed", e);
-        } finally {
-            running.set(false);
-        }
+        return passes.last();
     }
 
     /** One pass over this node's store. */
