@@ -1,6 +1,7 @@
 package io.needlestack.gateway.compaction;
 
 import io.needlestack.core.config.NodeConfig;
+import io.needlestack.gateway.internal.InternalAnswers;
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.CompactionRefusedException;
 import io.needlestack.storage.store.CompactionStatus;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -111,8 +111,8 @@ public class CompactionResource {
         JsonObjectBuilder b = Json.createObjectBuilder().add("node", NodeConfig.current().nodeId())
                 .add("state", s.state()).add("outcome", s.outcome())
                 .add("startedAtMillis", s.startedAtMillis()).add("finishedAtMillis", s.finishedAtMillis());
-        time(b, "startedAt", s.startedAtMillis());
-        time(b, "finishedAt", s.finishedAtMillis());
+        InternalAnswers.time(b, "startedAt", s.startedAtMillis());
+        InternalAnswers.time(b, "finishedAt", s.finishedAtMillis());
         b.add("containersTotal", s.containersTotal()).add("containersDone", s.containersDone())
                 .add("currentContainer", s.currentContainer()).add("bytesBefore", s.bytesBefore())
                 .add("bytesAfter", s.bytesAfter()).add("needlesKept", s.needlesKept())
@@ -150,22 +150,11 @@ public class CompactionResource {
                 .build().toString();
     }
 
-    private static void time(JsonObjectBuilder b, String name, long epochMillis) {
-        if (epochMillis == 0) {
-            b.addNull(name);
-        } else {
-            b.add(name, Instant.ofEpochMilli(epochMillis).toString());
-        }
-    }
 
     private static Response ok(String json) {
         return Response.ok(json, JSON).build();
     }
 
-    private static Response error(int status, String code, String message) {
-        return Response.status(status).type(JSON).entity(Json.createObjectBuilder().add("code", code)
-                .add("message", message == null ? "" : message).build().toString()).build();
-    }
 
     /**
      * The HTTP status of a refusal: 400 for a container that does not exist (the request named
@@ -184,17 +173,17 @@ public class CompactionResource {
         try {
             return call.get();
         } catch (CompactionRefusedException e) {
-            return error(status(e), e.code(), e.getMessage());
+            return InternalAnswers.error(status(e), e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {
-            return error(400, "BadRequest", e.getMessage());
+            return InternalAnswers.error(400, "BadRequest", e.getMessage());
         } catch (NeedleStoreException | EJBException e) {
             // A refusal is an application exception and crosses the EJB boundary as itself; this
             // covers a container that wraps it anyway.
             if (e.getCause() instanceof CompactionRefusedException r) {
-                return error(status(r), r.code(), r.getMessage());
+                return InternalAnswers.error(status(r), r.code(), r.getMessage());
             }
             LOG.log(Level.WARNING, "compaction request failed", e);
-            return error(503, "StoreUnavailable", String.valueOf(e.getMessage()));
+            return InternalAnswers.error(503, "StoreUnavailable", String.valueOf(e.getMessage()));
         }
     }
 }

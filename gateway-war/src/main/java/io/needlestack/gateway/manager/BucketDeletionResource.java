@@ -1,6 +1,7 @@
 package io.needlestack.gateway.manager;
 
 import io.needlestack.core.naming.BucketNames;
+import io.needlestack.gateway.internal.InternalAnswers;
 import io.needlestack.gateway.internal.InternalProtocol;
 import io.needlestack.gateway.object.MultipartUploads;
 import io.needlestack.gateway.object.ObjectStore;
@@ -57,11 +58,11 @@ public class BucketDeletionResource {
             name = null;
         }
         if (name == null || !BucketNames.isValid(name)) {
-            return error(400, "BadRequest", "bucket must be the base64url of a valid bucket name");
+            return InternalAnswers.error(400, "BadRequest", "bucket must be the base64url of a valid bucket name");
         }
         try {
             if (!objects.isEmpty(name)) {
-                return error(409, "BucketNotEmpty", "bucket " + name
+                return InternalAnswers.error(409, "BucketNotEmpty", "bucket " + name
                         + " still holds objects: delete them first (S3 DeleteObject), then the bucket");
             }
             int aborted = 0;
@@ -76,12 +77,8 @@ public class BucketDeletionResource {
             // as various runtime exceptions, some wrapped by the EJB container: the manager only
             // needs to know that nothing was decided, and the log has the cause.
             LOG.log(Level.WARNING, "prepare-delete of bucket " + name + " failed", e);
-            return error(503, "StoreUnavailable", "could not check or clear bucket " + name + ": " + e.getMessage());
+            return InternalAnswers.error(503, "StoreUnavailable", "could not check or clear bucket " + name + ": " + e.getMessage());
         }
     }
 
-    private static Response error(int status, String code, String message) {
-        return Response.status(status).type(JSON).entity(Json.createObjectBuilder().add("code", code)
-                .add("message", message == null ? "" : message).build().toString()).build();
-    }
 }

@@ -2,6 +2,7 @@ package io.needlestack.gateway.node;
 
 import io.needlestack.storage.service.StorageService;
 import io.needlestack.storage.store.CompactionStatus;
+import io.needlestack.storage.store.ScrubStatus;
 import io.needlestack.storage.store.StoreStats;
 import io.needlestack.gateway.cluster.RoutedNeedleStorage;
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
@@ -60,6 +61,17 @@ public class MetricsEndpoint {
                 "Container bytes the current or last compaction gave back so far.", c.bytesBefore() - c.bytesAfter());
         gauge(b, "needlestack_compaction_corrupt_skipped", "gauge",
                 "Regions the current or last compaction found corrupt and skipped (see the log).", c.corruptSkipped());
+        ScrubStatus sc = storage.scrubStatus();
+        gauge(b, "needlestack_scrub_running", "gauge", "1 while a scrub runs.", "running".equals(sc.state()) ? 1 : 0);
+        gauge(b, "needlestack_scrub_verified_bytes", "gauge", "Needle bytes the current or last scrub verified.",
+                sc.bytesVerified());
+        gauge(b, "needlestack_scrub_last_done_timestamp_seconds", "gauge",
+                "When the last complete scrub ended (epoch seconds; 0: never).", sc.lastDoneMillis() / 1000);
+        gauge(b, "needlestack_damaged_versions", "gauge",
+                "Versions found damaged on this node (by a read, a scrub or a compaction) and waiting for a repair.",
+                sc.damagedNow());
+        gauge(b, "needlestack_damaged_repaired_total", "counter",
+                "Damaged versions replaced by a verified copy from a replica since start.", sc.repaired());
         gauge(b, "needlestack_degraded_reads_total", "counter", "Reads answered by fewer than R replicas.",
                 routed.degradedReads());
         gauge(b, "needlestack_failed_replica_writes_total", "counter", "Replica writes that failed (to be repaired).",

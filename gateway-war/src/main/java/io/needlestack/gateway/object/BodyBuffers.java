@@ -89,6 +89,64 @@ public final class BodyBuffers {
         }
     }
 
+    /**
+     * A body of at most one block, read whole into a buffer from {@link #borrow} before the
+     * answer's status line goes out. Write it once with {@link #writeTo}, which gives the buffer back.
+     */
+    public static final class Prefetched {
+        private final byte[] buffer;
+        private final int length;
+
+        private Prefetched(byte[] buffer, int length) {
+            this.buffer = buffer;
+            this.length = length;
+        }
+
+        /** Writes the body (one write, under the copy gate as {@link #copy} would) and gives the buffer back. */
+        public void writeTo(OutputStream out) throws IOException {
+            CopyGate gate = length >= POOLED_FROM ? GATE : CopyGate.OPEN;
+            try {
+                CopyGate.Lease lease = gate.enter();
+                try {
+                    out.write(buffer, 0, length);
+                } finally {
+                    gate.exit(lease);
+                }
+            } finally {
+                release(buffer);
+            }
+        }
+    }
+
+    /**
+     * Reads a body of {@code length} bytes (at most {@link #BLOCK}) whole and closes {@code in}.
+     * Read before the status is sent, a failure (a replica's bytes failing their checksum, a
+     * replica that stops mid-way) can still be answered by another replica; the same buffer and
+     * the same one read as {@link #copy} would make.
+     *
+     * @throws java.io.EOFException when {@code in} ends early
+     * @throws IOException          when reading fails
+     */
+    public static Prefetched prefetch(InputStream in, int length) throws IOException {
+        if (length > BLOCK) {
+            throw new IllegalArgumentException(length + " bytes is more than one block");
+        }
+        byte[] buf = borrow(length);
+        boolean handedOut = false;
+        try (InputStream body = in) {
+            int n = body.readNBytes(buf, 0, length);
+            if (n != length) {
+                throw new java.io.EOFException("the body ended after " + n + " of " + length + " bytes");
+            }
+            handedOut = true;
+            return new Prefetched(buf, length);
+        } finally {
+            if (!handedOut) {
+                release(buf);
+            }
+        }
+    }
+
     /** Leases of the copy gate taken over from copies that held them too long, since start. */
     public static long copyGateTakeovers() {
         return GATE.takeovers();

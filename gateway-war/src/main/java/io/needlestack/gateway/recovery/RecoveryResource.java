@@ -1,11 +1,11 @@
 package io.needlestack.gateway.recovery;
 
+import io.needlestack.gateway.internal.InternalAnswers;
 import io.needlestack.gateway.internal.InternalProtocol;
 import io.needlestack.storage.store.NeedleStoreException;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -110,21 +110,17 @@ public class RecoveryResource {
         return Response.ok(json, JSON).build();
     }
 
-    private static Response error(int status, String code, String message) {
-        return Response.status(status).type(JSON).entity(Json.createObjectBuilder().add("code", code)
-                .add("message", message == null ? "" : message).build().toString()).build();
-    }
 
     private static Response answer(Supplier<Response> call) {
         try {
             return call.get();
         } catch (RecoveryRefusedException e) {
-            return error(e.status(), e.code(), e.getMessage());
+            return InternalAnswers.error(e.status(), e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {
-            return error(400, "BadRequest", e.getMessage());
+            return InternalAnswers.error(400, "BadRequest", e.getMessage());
         } catch (NeedleStoreException | EJBException e) {
             LOG.log(Level.WARNING, "recovery request failed", e);
-            return error(503, "StoreUnavailable", String.valueOf(e.getMessage()));
+            return InternalAnswers.error(503, "StoreUnavailable", String.valueOf(e.getMessage()));
         }
     }
 }

@@ -18,7 +18,7 @@ public class AdminApi extends Application {
     public Set<Class<?>> getClasses() {
         return Set.of(AdminAuthFilter.class, ErrorMapper.class, StatusResource.class, UsersResource.class,
                 BucketsResource.class, ClusterResource.class, StandbyForwarding.class,
-                RecoveryResource.class, CompactionResource.class, BackupResource.class,
+                RecoveryResource.class, CompactionResource.class, ScrubResource.class, BackupResource.class,
                 LogLevelResource.class, CachePurgeResource.class);
     }
 }

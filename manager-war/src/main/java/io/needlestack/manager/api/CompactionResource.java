@@ -105,11 +105,7 @@ public class CompactionResource {
      * @param done what is done to it, for the {@code NodeNotRunning} refusal
      */
     private Response relay(String id, String method, String request, Duration timeout, String done) {
-        NodeRecord r = NodeRelay.requireRunning(NodeRelay.known(manager, id), id, done);
-        if (!r.roles().contains("storage")) {
-            throw new ClusterException("NotAStorageNode", 409, "node " + id + " does not have the storage role (roles "
-                    + r.roles() + "): it has no needle containers");
-        }
+        NodeRecord r = NodeRelay.requireStorage(NodeRelay.requireRunning(NodeRelay.known(manager, id), id, done), id);
         return NodeRelay.relay(plane.send(r.internalEndpoint(), method, "compaction/" + request, timeout));
     }
 }

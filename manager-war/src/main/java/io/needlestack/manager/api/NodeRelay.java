@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * What the admin requests that a node carries out itself (recover-node, compaction, log levels,
+ * What the admin requests that a node carries out itself (recover-node, compaction, scrub, log levels,
  * cache purges) share: the node the operator named, or every node, whether it can be asked, and
  * passing its answer on.
  */
@@ -60,6 +60,20 @@ final class NodeRelay {
                     + ": only a running node can be " + done + " (start it first)");
         }
         return v.record();
+    }
+
+    /**
+     * The record of a node with the storage role (the one that has needle containers to compact
+     * or scrub).
+     *
+     * @throws ClusterException 409 {@code NotAStorageNode}
+     */
+    static NodeRecord requireStorage(NodeRecord r, String id) {
+        if (!r.roles().contains("storage")) {
+            throw new ClusterException("NotAStorageNode", 409, "node " + id + " does not have the storage role (roles "
+                    + r.roles() + "): it has no needle containers");
+        }
+        return r;
     }
 
     /**

@@ -3,12 +3,14 @@ package io.needlestack.storage.adapter;
 import io.needlestack.storage.engine.NeedleEngine;
 import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.ContainerUsage;
+import io.needlestack.storage.store.DamagedNeedle;
 import io.needlestack.storage.store.NeedleConnection;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleWrite;
 import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.ScrubStatus;
 import io.needlestack.storage.store.StoreStats;
 import io.needlestack.storage.store.StoreUnavailableException;
 import java.io.InputStream;
@@ -105,6 +107,26 @@ public final class NeedleConnectionHandle implements NeedleConnection {
     @Override
     public CompactionStatus compactionStatus() {
         return engine().compactionStatus();
+    }
+
+    @Override
+    public ScrubStatus scrubStart(long bytesPerSecond) {
+        return engine().scrubStart(bytesPerSecond);
+    }
+
+    @Override
+    public ScrubStatus scrubStatus() {
+        return engine().scrubStatus();
+    }
+
+    @Override
+    public List<DamagedNeedle> damaged() {
+        return engine().damaged();
+    }
+
+    @Override
+    public boolean repairDamaged(NeedleRecord damaged, java.io.InputStream data) {
+        return engine().repairDamaged(damaged, data);
     }
 
     @Override

@@ -511,6 +511,42 @@ public final class Container implements Closeable {
         }
     }
 
+    /**
+     * Reads the whole needle a record names and verifies it as compaction does (header checksum,
+     * names, data CRC32C and MD5, needle checksum, footer), and that it is the record's version
+     * with the record's data checksum. Used by the scrub; holds a reference while it reads.
+     *
+     * @return the needle's length in bytes
+     * @throws StaleLocationException when another needle is at the record's offset (or none)
+     * @throws CorruptNeedleException when the bytes there fail their checksums (or a header is
+     *                                damaged: the caller tells that apart from a moved needle)
+     */
+    public long verify(NeedleRecord record) {
+        retain();
+        try {
+            NeedleFormat.Needle n;
+            try {
+                n = NeedleFormat.read(file, record.offset(), end());
+            } catch (IOException e) {
+                throw new StoreIOException("reading container " + id + " failed", e);
+            }
+            NeedleFormat.Header h = n.header();
+            if (h.hlc() != record.hlc() || h.kind() != record.key().kind() || h.dataLength() != record.dataLength()
+                    || !n.bucket().equals(record.key().bucket()) || !n.name().equals(record.key().name())
+                    || !n.versionId().equals(record.versionId())) {
+                throw new StaleLocationException("needle at " + record.offset() + " of container " + id
+                        + " is not " + record.key() + " version " + record.versionId());
+            }
+            if (n.dataCrc() != record.crc32c()) {
+                throw new CorruptNeedleException("needle at " + record.offset() + " of container " + id
+                        + " verifies, but its data CRC32C is not the one indexed");
+            }
+            return h.needleLength();
+        } finally {
+            release();
+        }
+    }
+
     /** UTF-8 length without encoding (a header check on every read must not allocate). */
     static int utf8Length(String s) {
         int n = 0;

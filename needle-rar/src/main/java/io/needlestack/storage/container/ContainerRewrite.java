@@ -42,6 +42,14 @@ public final class ContainerRewrite {
 
         /** The needle {@link #keep} kept, verified in full, is now at {@code newOffset} of the new file. */
         void kept(NeedleFormat.Head needle, long newOffset);
+
+        /**
+         * The needle {@link #keep} kept fails its checksums and is not copied: its index entry
+         * names bytes that no longer exist once the file is swapped, so the version must be
+         * repaired from another replica.
+         */
+        default void corrupt(NeedleFormat.Head needle, String detail) {
+        }
     }
 
     /** Pauses and stops: called between needles, outside any lock. */
@@ -182,6 +190,7 @@ public final class ContainerRewrite {
                     LOG.log(Level.SEVERE, "compaction of {0}: the needle of {1}/{2} at {3} fails its checksums ({4});"
                             + " not copied", new Object[] {old.path(), n.bucket(), n.name(), pos, e.getMessage()});
                     corrupt++;
+                    plan.corrupt(n, e.getMessage());
                     pos = n.end();
                     continue;
                 }

@@ -13,6 +13,8 @@ import io.needlestack.storage.needle.NeedleFormat;
 import io.needlestack.storage.store.CompactionRefusedException;
 import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.ContainerUsage;
+import io.needlestack.storage.store.CorruptNeedleException;
+import io.needlestack.storage.store.DamagedNeedle;
 import io.needlestack.storage.store.NeedleKey;
 import io.needlestack.storage.store.NeedleGoneException;
 import io.needlestack.storage.store.NeedleKind;
@@ -20,6 +22,7 @@ import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleStoreException;
 import io.needlestack.storage.store.NeedleWrite;
 import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.ScrubStatus;
 import io.needlestack.storage.store.StoreFullException;
 import io.needlestack.storage.store.StoreIOException;
 import io.needlestack.storage.store.StoreStats;
@@ -80,6 +83,10 @@ public final class NeedleEngine implements AutoCloseable {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
     private final Compactor compactor;
+    private final Scrubber scrubber;
+    /** Versions found damaged and not repaired yet: refused on read so that coordinators read another replica. */
+    private final DamageLedger damage = new DamageLedger(100_000);
+    private final java.util.concurrent.atomic.LongAdder repaired = new java.util.concurrent.atomic.LongAdder();
     /**
      * Where the needles of the container being swapped went, while the index still names their old
      * offsets (between the rename of the compacted file and the end of the index's update).
@@ -96,6 +103,8 @@ public final class NeedleEngine implements AutoCloseable {
         this.containers = new AtomicReferenceArray<>(containers);
         this.active = new AtomicIntegerArray(containers.length / config.containersPerDirectory());
         this.compactor = new Compactor(this);
+        this.scrubber = new Scrubber(this, config.dataDirectories().get(0).toAbsolutePath().normalize()
+                .resolve("scrub.last"));
         this.index = index;
         this.counters = counters;
         this.spoolBudget = new Spool.MemoryBudget(Math.max(16L << 20, 32L * config.spoolMemoryBytes()));
@@ -214,6 +223,12 @@ public final class NeedleEngine implements AutoCloseable {
 
     /** See {@link io.needlestack.storage.store.NeedleConnection#put}. */
     public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
+        return put(write, data, length, keepOlderVersions, null);
+    }
+
+    /** A put that appends nothing unless the data's MD5 is {@code expectedMd5} (when not null). */
+    private PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions,
+                          String expectedMd5) {
         Objects.requireNonNull(write, "write");
         long dataLength = write.tombstone() ? 0 : length;
         if (dataLength < 0) {
@@ -239,6 +254,10 @@ public final class NeedleEngine implements AutoCloseable {
                 try {
                     ensureOpen();
                     String md5 = HexFormat.of().formatHex(spool.md5());
+                    if (expectedMd5 != null && !expectedMd5.equals(md5)) {
+                        throw new CorruptNeedleException("the copy of version " + write.versionId() + " of "
+                                + write.key() + " has MD5 " + md5 + ", not " + expectedMd5 + ": not written");
+                    }
                     Container target = c;
                     Container.Appended<PutResult> a;
                     for (int attempt = 1; ; attempt++) {
@@ -292,6 +311,20 @@ public final class NeedleEngine implements AutoCloseable {
         if (record.containerId() < 0 || record.containerId() >= containers.length()) {
             throw new IllegalArgumentException("no container " + record.containerId());
         }
+        DamagedNeedle known = damage.get(record);
+        if (known != null) {
+            // Refused at once, so a coordinator reads another replica instead of streaming bytes
+            // that fail at their last block.
+            throw new CorruptNeedleException("version " + record.versionId() + " of " + record.key()
+                    + " is damaged on this node (" + known.detail() + ", found by " + known.foundBy()
+                    + ") and waits for a repair from a replica");
+        }
+        InputStream in = openLocated(record, from, length);
+        // Only a stream over all the data checks the CRC32C; when it fails, list the version.
+        return from == 0 && length == record.dataLength() ? new DamageReporting(in, record) : in;
+    }
+
+    private InputStream openLocated(NeedleRecord record, long from, long length) {
         try {
             return containers.get(record.containerId()).openData(record, from, length);
         } catch (ContainerRetiredException e) {
@@ -333,6 +366,171 @@ public final class NeedleEngine implements AutoCloseable {
             }
         }
         return containers.get(now.containerId()).openData(now, from, length);
+    }
+
+    /** A whole-data stream that lists its version as damaged when the data fails its checksum. */
+    private final class DamageReporting extends java.io.FilterInputStream {
+        private final NeedleRecord record;
+
+        DamageReporting(InputStream in, NeedleRecord record) {
+            super(in);
+            this.record = record;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (CorruptNeedleException e) {
+                throw reported(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (CorruptNeedleException e) {
+                throw reported(e);
+            }
+        }
+
+        private CorruptNeedleException reported(CorruptNeedleException e) {
+            try {
+                reportDamage(record, "read", e.getMessage());
+            } catch (RuntimeException x) {
+                e.addSuppressed(x);
+            }
+            return e;
+        }
+    }
+
+    /**
+     * Lists a version as damaged (once) and logs it. The record is looked up again: only a
+     * version still stored here is listed.
+     */
+    void reportDamage(NeedleRecord found, String foundBy, String detail) {
+        withIndex(() -> {
+            index.version(found.key(), found.versionId()).filter(r -> r.hlc() == found.hlc())
+                    .ifPresent(r -> reportDamageLocked(r, foundBy, detail));
+            return null;
+        });
+    }
+
+    /**
+     * Reads one version in full and verifies it (the scrub's step). A needle that fails is judged
+     * once more against the index: when the index names another place now (a compaction moved it)
+     * that place is verified; when a compaction is swapping its container the version is left
+     * for the compaction, which verifies what it copies.
+     */
+    Scrubber.Result verifyStored(NeedleRecord record) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            NeedleRecord r = record;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                if (damage.get(r) != null) {
+                    return new Scrubber.Result(Scrubber.Verdict.SKIPPED, 0);
+                }
+                String failure = null;
+                try {
+                    return new Scrubber.Result(Scrubber.Verdict.VERIFIED, containers.get(r.containerId()).verify(r));
+                } catch (ContainerRetiredException e) {
+                    // Swapped by a compaction between the lookup and the read: look again.
+                } catch (CorruptNeedleException e) {
+                    failure = e.getMessage();
+                }
+                if (relocation != null || containers.get(r.containerId()).compacting()) {
+                    return new Scrubber.Result(Scrubber.Verdict.SKIPPED, 0);
+                }
+                Optional<NeedleRecord> now = index.version(r.key(), r.versionId());
+                if (now.isEmpty() || now.get().hlc() != r.hlc()) {
+                    return new Scrubber.Result(Scrubber.Verdict.GONE, 0);
+                }
+                if (now.get().containerId() != r.containerId() || now.get().offset() != r.offset()) {
+                    r = now.get();
+                    continue;
+                }
+                if (failure != null) {
+                    NeedleRecord damaged = r;
+                    String detail = failure;
+                    reportDamageLocked(damaged, "scrub", detail);
+                    return new Scrubber.Result(Scrubber.Verdict.DAMAGED, r.needleLength());
+                }
+            }
+            return new Scrubber.Result(Scrubber.Verdict.SKIPPED, 0);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    // reportDamage without taking the lifecycle lock again (the caller holds it).
+    private void reportDamageLocked(NeedleRecord r, String foundBy, String detail) {
+        boolean replacesOlder = index.flagged(r.key(), r.versionId()).map(NeedleIndex.Flagged::replacesOlder)
+                .orElse(false);
+        if (damage.add(new DamagedNeedle(r, replacesOlder, foundBy, System.currentTimeMillis(), detail))) {
+            LOG.log(Level.SEVERE, "version {0} of {1} (container {2}, offset {3}) is damaged: {4} (found by {5});"
+                    + " this node no longer serves it until it is repaired from a replica",
+                    new Object[] {r.versionId(), r.key(), r.containerId(), r.offset(), detail, foundBy});
+        }
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#scrubStart}. */
+    public ScrubStatus scrubStart(long bytesPerSecond) {
+        ensureOpen();
+        return scrubber.start(bytesPerSecond);
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#scrubStatus}. */
+    public ScrubStatus scrubStatus() {
+        return scrubber.status();
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#damaged}. */
+    public List<DamagedNeedle> damaged() {
+        List<DamagedNeedle> out = new ArrayList<>();
+        for (DamagedNeedle d : damage.list()) {
+            NeedleRecord r = d.record();
+            // A version replaced or dropped since it was found is no longer anyone's to repair.
+            if (get(r.key(), r.versionId()).filter(now -> now.hlc() == r.hlc()).isPresent()) {
+                out.add(d);
+            } else {
+                damage.remove(r);
+            }
+        }
+        return out;
+    }
+
+    int damagedCount() {
+        return damage.size();
+    }
+
+    long repairedCount() {
+        return repaired.sum();
+    }
+
+    /** See {@link io.needlestack.storage.store.NeedleConnection#repairDamaged}. */
+    public boolean repairDamaged(NeedleRecord damagedRecord, InputStream data) {
+        DamagedNeedle d = damage.get(damagedRecord);
+        if (d == null) {
+            return false;
+        }
+        NeedleRecord r = d.record();
+        Optional<NeedleRecord> now = get(r.key(), r.versionId());
+        if (now.isEmpty() || now.get().hlc() != r.hlc()) {
+            // Replaced or dropped meanwhile: nothing of it is served any more.
+            damage.remove(r);
+            return false;
+        }
+        // The same version again: the index entry moves to the new, verified needle (same key,
+        // HLC and version id), and the damaged bytes become garbage for compaction.
+        put(new NeedleWrite(r.key(), r.hlc(), r.versionId(), r.tombstone(), r.metadata()), data, r.dataLength(),
+                !d.replacesOlder(), r.md5Hex());
+        damage.remove(r);
+        repaired.increment();
+        LOG.log(Level.INFO, "version {0} of {1} repaired from a copy of another replica (was damaged: {2})",
+                new Object[] {r.versionId(), r.key(), d.detail()});
+        return true;
     }
 
     /** See {@link io.needlestack.storage.store.NeedleConnection#list}. */
@@ -476,6 +674,12 @@ public final class NeedleEngine implements AutoCloseable {
                         from.add(n.offset());
                         to.add(newOffset);
                     }
+
+                    @Override
+                    public void corrupt(NeedleFormat.Head n, String detail) {
+                        index.version(n.key(), n.versionId()).filter(r -> r.hlc() == n.header().hlc())
+                                .ifPresent(r -> reportDamageLocked(r, "compaction", detail));
+                    }
                 }, pacer, config.minFreeBytes(), successor -> {
                     swapped[0] = true;
                     containers.set(id, successor);
@@ -525,8 +729,9 @@ public final class NeedleEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        // First, so that a running (or suspended) compaction lets go of the store's read lock.
+        // First, so that a running (or suspended) compaction or scrub lets go of the store's read lock.
         compactor.stop();
+        scrubber.stop();
         lifecycle.writeLock().lock();
         try {
             if (closed) {

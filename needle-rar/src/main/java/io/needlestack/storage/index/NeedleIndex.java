@@ -345,6 +345,16 @@ public final class NeedleIndex implements Closeable {
         }
     }
 
+    /** A stored version and whether it was written to replace the key's older versions. */
+    public record Flagged(NeedleRecord record, boolean replacesOlder) {
+    }
+
+    /** One version of a key, with its flag. */
+    public Optional<Flagged> flagged(NeedleKey key, String versionId) {
+        return versions(IndexCodec.keyPrefix(key)).stream().filter(e -> e.record().versionId().equals(versionId))
+                .findFirst().map(e -> new Flagged(e.record(), e.replacesOlder()));
+    }
+
     /** One version of a key. */
     public Optional<NeedleRecord> version(NeedleKey key, String versionId) {
         return versions(IndexCodec.keyPrefix(key)).stream().map(IndexCodec.Entry::record)

@@ -116,6 +116,39 @@ public interface NeedleConnection extends AutoCloseable {
     CompactionStatus compactionStatus();
 
     /**
+     * Starts a scrub in the background, unless one runs (its status is returned then): every
+     * version the index points at is read in full and checked against its checksums and MD5, at
+     * most {@code bytesPerSecond}. A version that fails is listed in {@link #damaged} and no longer
+     * served by this node until {@link #repairDamaged} replaces it. Reads and writes go on.
+     *
+     * @param bytesPerSecond read rate limit, at least 1
+     */
+    ScrubStatus scrubStart(long bytesPerSecond);
+
+    /** The current or last scrub. */
+    ScrubStatus scrubStatus();
+
+    /**
+     * The versions this node found damaged (by a read, a scrub or a compaction) and has not
+     * repaired yet, oldest first. Kept in memory: after a restart a read or the next scrub finds
+     * them again.
+     */
+    List<DamagedNeedle> damaged();
+
+    /**
+     * Replaces a damaged version with a copy from another replica: appended as the same version
+     * (same key, HLC, version id, metadata and flags) only when the copy's length and MD5 are the
+     * record's, so a copy that differs is never indexed.
+     *
+     * @param damaged the record {@link #damaged} listed
+     * @param data    exactly {@code damaged.dataLength()} bytes
+     * @return true when the version was replaced; false when it is no longer listed as damaged or
+     *         no longer stored here (nothing is written then)
+     * @throws CorruptNeedleException when the copy does not match the record
+     */
+    boolean repairDamaged(NeedleRecord damaged, InputStream data);
+
+    /**
      * Every container's file size beside the bytes the index still points at, by id (one pass
      * over the index: about a second per million needles).
      */

@@ -2,6 +2,7 @@ package io.needlestack.storage.service;
 
 import io.needlestack.storage.store.CompactionStatus;
 import io.needlestack.storage.store.ContainerUsage;
+import io.needlestack.storage.store.DamagedNeedle;
 import io.needlestack.storage.store.NeedleConnection;
 import io.needlestack.storage.store.NeedleConnectionFactory;
 import io.needlestack.storage.store.NeedleKey;
@@ -9,6 +10,7 @@ import io.needlestack.storage.store.NeedleKind;
 import io.needlestack.storage.store.NeedleRecord;
 import io.needlestack.storage.store.NeedleWrite;
 import io.needlestack.storage.store.PutResult;
+import io.needlestack.storage.store.ScrubStatus;
 import io.needlestack.storage.store.StoreStats;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
@@ -125,6 +127,34 @@ public class StorageService {
     public CompactionStatus compactionStatus() {
         try (NeedleConnection c = connections.getConnection()) {
             return c.compactionStatus();
+        }
+    }
+
+    /** Starts a scrub in the background unless one runs; see {@link NeedleConnection#scrubStart}. */
+    public ScrubStatus scrubStart(long bytesPerSecond) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.scrubStart(bytesPerSecond);
+        }
+    }
+
+    /** The current or last scrub of this node. */
+    public ScrubStatus scrubStatus() {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.scrubStatus();
+        }
+    }
+
+    /** The versions this node found damaged and has not repaired; see {@link NeedleConnection#damaged}. */
+    public List<DamagedNeedle> damaged() {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.damaged();
+        }
+    }
+
+    /** Replaces a damaged version with a replica's copy; see {@link NeedleConnection#repairDamaged}. */
+    public boolean repairDamaged(NeedleRecord damaged, InputStream data) {
+        try (NeedleConnection c = connections.getConnection()) {
+            return c.repairDamaged(damaged, data);
         }
     }
 

@@ -8,10 +8,14 @@ import io.needlestack.gateway.object.VersionGoneException;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 import io.needlestack.gateway.s3.http.S3Request;
+import io.needlestack.storage.store.CorruptNeedleException;
+import io.needlestack.storage.store.StoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +54,12 @@ public class GetObject {
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
+            } catch (BodyUnread e) {
+                // The replica read failed before anything was sent; a replica that found its bytes
+                // damaged now refuses the version at once, so the next attempt reads another one.
+                if (attempt == ATTEMPTS) {
+                    throw e.failure();
+                }
             }
         }
     }
@@ -84,12 +94,35 @@ public class GetObject {
             return r.build();
         }
         InputStream data = objects.open(o, from, length);
+        if (length <= BodyBuffers.BLOCK && !(data instanceof ByteArrayInputStream)) {
+            BodyBuffers.Prefetched whole;
+            try {
+                whole = BodyBuffers.prefetch(data, (int) length);
+            } catch (IOException | CorruptNeedleException e) {
+                throw new BodyUnread(e);
+            }
+            return r.entity((StreamingOutput) whole::writeTo).build();
+        }
+        // Larger bodies stream: a failure after the status went out can only cut the answer short.
         StreamingOutput body = out -> {
             try (InputStream in = data) {
                 BodyBuffers.copy(in, out, length);
             }
         };
         return r.entity(body).build();
+    }
+
+    /** A body of one block or less that could not be read before the answer started. */
+    private static final class BodyUnread extends RuntimeException {
+        BodyUnread(Exception cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+
+        /** What the client is told once no attempt is left: a damaged replica's error, or unavailable. */
+        RuntimeException failure() {
+            return getCause() instanceof RuntimeException r ? r
+                    : new StoreUnavailableException("reading the object failed: " + getCause().getMessage(), getCause());
+        }
     }
 
     /** The headers every GET and HEAD of an object carries. */
