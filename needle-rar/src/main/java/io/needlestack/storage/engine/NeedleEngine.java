@@ -411,8 +411,8 @@ public final class NeedleEngine implements AutoCloseable {
      */
     void reportDamage(NeedleRecord found, String foundBy, String detail) {
         withIndex(() -> {
-            index.version(found.key(), found.versionId()).filter(r -> r.hlc() == found.hlc())
-                    .ifPresent(r -> reportDamageLocked(r, foundBy, detail));
+            index.flagged(found.key(), found.versionId()).filter(f -> f.record().hlc() == found.hlc())
+                    .ifPresent(f -> reportDamageLocked(f, foundBy, detail));
             return null;
         });
     }
@@ -443,18 +443,17 @@ public final class NeedleEngine implements AutoCloseable {
                 if (relocation != null || containers.get(r.containerId()).compacting()) {
                     return new Scrubber.Result(Scrubber.Verdict.SKIPPED, 0);
                 }
-                Optional<NeedleRecord> now = index.version(r.key(), r.versionId());
-                if (now.isEmpty() || now.get().hlc() != r.hlc()) {
+                Optional<NeedleIndex.Flagged> now = index.flagged(r.key(), r.versionId());
+                if (now.isEmpty() || now.get().record().hlc() != r.hlc()) {
                     return new Scrubber.Result(Scrubber.Verdict.GONE, 0);
                 }
-                if (now.get().containerId() != r.containerId() || now.get().offset() != r.offset()) {
-                    r = now.get();
+                NeedleRecord indexed = now.get().record();
+                if (indexed.containerId() != r.containerId() || indexed.offset() != r.offset()) {
+                    r = indexed;
                     continue;
                 }
                 if (failure != null) {
-                    NeedleRecord damaged = r;
-                    String detail = failure;
-                    reportDamageLocked(damaged, "scrub", detail);
+                    reportDamageLocked(now.get(), "scrub", failure);
                     return new Scrubber.Result(Scrubber.Verdict.DAMAGED, r.needleLength());
                 }
             }
@@ -464,11 +463,11 @@ public final class NeedleEngine implements AutoCloseable {
         }
     }
 
-    // reportDamage without taking the lifecycle lock again (the caller holds it).
-    private void reportDamageLocked(NeedleRecord r, String foundBy, String detail) {
-        boolean replacesOlder = index.flagged(r.key(), r.versionId()).map(NeedleIndex.Flagged::replacesOlder)
-                .orElse(false);
-        if (damage.add(new DamagedNeedle(r, replacesOlder, foundBy, System.currentTimeMillis(), detail))) {
+    // reportDamage for a version the caller looked up, without taking the lifecycle lock again
+    // (the caller holds it).
+    private void reportDamageLocked(NeedleIndex.Flagged indexed, String foundBy, String detail) {
+        NeedleRecord r = indexed.record();
+        if (damage.add(new DamagedNeedle(r, indexed.replacesOlder(), foundBy, System.currentTimeMillis(), detail))) {
             LOG.log(Level.SEVERE, "version {0} of {1} (container {2}, offset {3}) is damaged: {4} (found by {5});"
                     + " this node no longer serves it until it is repaired from a replica",
                     new Object[] {r.versionId(), r.key(), r.containerId(), r.offset(), detail, foundBy});
@@ -677,8 +676,8 @@ public final class NeedleEngine implements AutoCloseable {
 
                     @Override
                     public void corrupt(NeedleFormat.Head n, String detail) {
-                        index.version(n.key(), n.versionId()).filter(r -> r.hlc() == n.header().hlc())
-                                .ifPresent(r -> reportDamageLocked(r, "compaction", detail));
+                        index.flagged(n.key(), n.versionId()).filter(f -> f.record().hlc() == n.header().hlc())
+                                .ifPresent(f -> reportDamageLocked(f, "compaction", detail));
                     }
                 }, pacer, config.minFreeBytes(), successor -> {
                     swapped[0] = true;
