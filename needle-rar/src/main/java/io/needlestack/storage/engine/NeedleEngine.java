@@ -85,7 +85,7 @@ public final class NeedleEngine implements AutoCloseable {
     private final Compactor compactor;
     private final Scrubber scrubber;
     /** Versions found damaged and not repaired yet: refused on read so that coordinators read another replica. */
-    private final DamageLedger damage = new DamageLedger(100_000);
+    private final DamageLedger damage;
     private final java.util.concurrent.atomic.LongAdder repaired = new java.util.concurrent.atomic.LongAdder();
     /**
      * Where the needles of the container being swapped went, while the index still names their old
@@ -103,8 +103,9 @@ public final class NeedleEngine implements AutoCloseable {
         this.containers = new AtomicReferenceArray<>(containers);
         this.active = new AtomicIntegerArray(containers.length / config.containersPerDirectory());
         this.compactor = new Compactor(this);
-        this.scrubber = new Scrubber(this, config.dataDirectories().get(0).toAbsolutePath().normalize()
-                .resolve("scrub.last"));
+        Path first = config.dataDirectories().get(0).toAbsolutePath().normalize();
+        this.scrubber = new Scrubber(this, first.resolve("scrub.last"));
+        this.damage = new DamageLedger(100_000, first.resolve("damage.list"));
         this.index = index;
         this.counters = counters;
         this.spoolBudget = new Spool.MemoryBudget(Math.max(16L << 20, 32L * config.spoolMemoryBytes()));
@@ -154,6 +155,7 @@ public final class NeedleEngine implements AutoCloseable {
             }
             recoverAll(opened, index);
             NeedleEngine engine = new NeedleEngine(config, spoolDirs, opened.toArray(new Container[0]), index, counters);
+            engine.loadDamage();
             Runtime.getRuntime().addShutdownHook(engine.shutdownHook);
             engine.compactor.startAuto(config.autoCompaction());
             return engine;
@@ -402,6 +404,18 @@ public final class NeedleEngine implements AutoCloseable {
                 e.addSuppressed(x);
             }
             return e;
+        }
+    }
+
+    // The damage listed before the restart, for the versions still stored as they were found.
+    private void loadDamage() {
+        int listed = damage.load(f -> index.flagged(f.ref().key(), f.ref().versionId())
+                .filter(now -> now.record().hlc() == f.ref().hlc())
+                .map(now -> new DamagedNeedle(now.record(), now.replacesOlder(), f.foundBy(), f.foundAtMillis(),
+                        f.detail())));
+        if (listed > 0) {
+            LOG.log(Level.SEVERE, "{0} damaged versions found before the restart are still listed; this node does"
+                    + " not serve them until they are repaired from a replica", listed);
         }
     }
 
@@ -747,6 +761,7 @@ public final class NeedleEngine implements AutoCloseable {
             for (Container c : containers()) {
                 c.close();
             }
+            damage.close();
             index.close();
         } finally {
             lifecycle.writeLock().unlock();

@@ -211,6 +211,51 @@ class ScrubTest {
     }
 
     @Test
+    void theDamageListOutlivesARestartAndATornTail() throws IOException {
+        NeedleKey odd = obj("b", "zwei\nzeilen \u00fc/\u6f22");
+        byte[] oddData = data(91, 5000);
+        NeedleRecord read;
+        NeedleRecord scrubbed;
+        try (NeedleEngine e = NeedleEngine.open(config())) {
+            fill(e, 6);
+            put(e, odd, 900, "odd", oddData, false);
+            read = e.get(odd).orElseThrow();
+            scrubbed = e.get(obj("b", "k4")).orElseThrow();
+            flipDataByte(read);
+            flipDataByte(scrubbed);
+            assertThrows(CorruptNeedleException.class, () -> e.openData(read, 0, read.dataLength()).readAllBytes());
+            e.scrubStart(Long.MAX_VALUE);
+            assertEquals(1, awaitScrub(e).damagedFound(), "the version the read found is not scrubbed again");
+        }
+        Path journal = dir.resolve("damage.list");
+        assertTrue(java.nio.file.Files.size(journal) > 0);
+        try (NeedleEngine e = NeedleEngine.open(config())) {
+            Map<NeedleKey, String> foundBy = new HashMap<>();
+            e.damaged().forEach(d -> foundBy.put(d.record().key(), d.foundBy()));
+            assertEquals(Map.of(odd, "read", obj("b", "k4"), "scrub"), foundBy);
+            assertRefused(e, read);
+            assertRefused(e, scrubbed);
+            assertTrue(e.repairDamaged(read, new ByteArrayInputStream(oddData)));
+        }
+        // A record cut short by a crash: what came before it still counts.
+        byte[] torn = DamageLedger.encode(new DamagedNeedle(read, true, "read", 1, "x"), (byte) 'A');
+        java.nio.file.Files.write(journal, java.util.Arrays.copyOf(torn, torn.length - 3),
+                StandardOpenOption.APPEND);
+        try (NeedleEngine e = NeedleEngine.open(config())) {
+            assertEquals(List.of(obj("b", "k4")), e.damaged().stream().map(d -> d.record().key()).toList());
+            assertData(e, e.get(odd).orElseThrow(), oddData);
+            assertRefused(e, scrubbed);
+            byte[] newer = data(78, 1500);
+            put(e, obj("b", "k4"), 5000, "new", newer, false);
+            assertTrue(e.damaged().isEmpty(), "the replaced version is no longer anyone's to repair");
+        }
+        try (NeedleEngine e = NeedleEngine.open(config())) {
+            assertTrue(e.damaged().isEmpty());
+            assertFalse(java.nio.file.Files.exists(journal), "nothing listed, no file");
+        }
+    }
+
+    @Test
     void theScrubKeepsToItsRate() {
         try (NeedleEngine e = NeedleEngine.open(config())) {
             fill(e, 40);
