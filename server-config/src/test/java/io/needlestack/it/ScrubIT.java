@@ -120,6 +120,22 @@ class ScrubIT {
         assertTrue(flip(node(x), read), "the data of 'read' was not found in " + damagedNode + "'s containers");
         assertTrue(flip(node(x), cold), "the data of 'cold' was not found in " + damagedNode + "'s containers");
         assertTrue(flip(node(y), small), "the data of 'small' was not found in n" + (y + 1) + "'s containers");
+        // A larger object whose damage lies in its last block, which the store withholds until the
+        // checksum is checked, on the same node: a key whose first replica is that node.
+        // Each try its own bytes: only the chosen one may be found (and flipped) on that node.
+        byte[] tail = new byte[600 * 1024];
+        String tailKey = null;
+        for (int i = 0; i < 30 && tailKey == null; i++) {
+            String k = "tail-" + i;
+            random.nextBytes(tail);
+            s3[0].putObject(p -> p.bucket("scrub").key(k), RequestBody.fromBytes(tail));
+            if (firstReplica(k).equals(damagedNode)) {
+                tailKey = k;
+            }
+        }
+        assertTrue(tailKey != null, "no key of 30 had " + damagedNode + " as its first replica");
+        String tailName = tailKey;
+        assertTrue(flip(node(x), tail, 0.9), "the data of '" + tailName + "' was not found in " + damagedNode);
 
         // A body of one block or less is read before the status goes out: the damaged replica
         // costs no failure, the GET reads the next one.
@@ -145,13 +161,19 @@ class ScrubIT {
         for (int i = 0; i < 10; i++) {
             assertArrayEquals(read, s3[i % NODES].getObjectAsBytes(g -> g.bucket("scrub").key("read")).asByteArray());
         }
+        // Damage the store withheld: the coordinator checks that the bytes it sent are the next
+        // replica's and goes on from it, so even the first GET is whole (no retries in this client).
+        assertArrayEquals(tail, s3[other].getObjectAsBytes(g -> g.bucket("scrub").key(tailName)).asByteArray(),
+                "first GET of '" + tailName + "', damaged in its last block on " + damagedNode);
+        assertTrue(Files.readString(node(other).resolve("node.log")).contains("going on from"),
+                "the read went on from another replica");
 
         // The scrub finds what nobody read on that node; the repair pass copies every damaged
         // version from a replica.
         JsonObject started = LocalCluster.json(LocalCluster.ok(adm("--json", "scrub-start", damagedNode, "--wait", "120")));
         assertEquals("done", started.getString("outcome"), started.toString());
         assertEquals(1, started.getJsonNumber("damagedFound").longValue(), "only 'cold' was not known: " + started);
-        long expected = x == y ? 3 : 2;
+        long expected = x == y ? 4 : 3;
         JsonObject s = awaitStatus(damagedNode, st -> st.getJsonNumber("damagedNow").longValue() == 0
                 && st.getJsonNumber("repaired").longValue() == expected, Duration.ofSeconds(90));
         assertTrue(s.getJsonNumber("needlesVerified").longValue() >= 2, s.toString());
@@ -169,6 +191,7 @@ class ScrubIT {
         // The repaired node's own copies, over its internal plane; again after its kill -9 and restart.
         assertOwnCopy(x, "read", read);
         assertOwnCopy(x, "cold", cold);
+        assertOwnCopy(x, tailName, tail);
         kill9(x);
         LocalCluster.ok(LocalCluster.runWithJavaOpts(NODE_OPTS, NodeProcess.script(), "start", "--data",
                 node(x).toString(), "--wait", "240"));
@@ -208,7 +231,13 @@ class ScrubIT {
 
     /** Flips one byte in the middle of {@code data} wherever it is stored in the node's containers. */
     private static boolean flip(Path node, byte[] data) throws IOException {
-        byte[] needle = Arrays.copyOfRange(data, data.length / 2, data.length / 2 + 64);
+        return flip(node, data, 0.5);
+    }
+
+    /** Flips one byte at {@code where} (a fraction) of {@code data} wherever the node stores it. */
+    private static boolean flip(Path node, byte[] data, double where) throws IOException {
+        int at = (int) (data.length * where);
+        byte[] needle = Arrays.copyOfRange(data, at, at + 64);
         List<Path> files;
         try (Stream<Path> s = Files.walk(node)) {
             files = s.filter(f -> f.getFileName().toString().matches("container-\\d+\\.ndl")).toList();

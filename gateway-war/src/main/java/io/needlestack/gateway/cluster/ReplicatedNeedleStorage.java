@@ -377,12 +377,17 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         }
         RuntimeException last = null;
         boolean newerSeen = false;
-        for (RingNode node : holders) {
+        for (int i = 0; i < holders.size(); i++) {
+            RingNode node = holders.get(i);
             try {
                 NeedleStorage store = nodes.apply(node);
                 Optional<NeedleRecord> own = store.head(record.key(), record.versionId());
                 if (own.isPresent() && own.get().hlc() == record.hlc()) {
-                    return store.open(own.get(), from, length);
+                    // A replica that fails part-way (dies, or its copy fails its checksum) hands
+                    // the rest of the read to the next one that holds the version.
+                    return new ResumingReadStream(new Holders(holders, record), i, store.open(own.get(), from, length),
+                            "version " + record.versionId() + " of " + record.key(), from, length,
+                            from == 0 && length == record.dataLength());
                 }
                 if (own.isEmpty()) {
                     newerSeen |= store.head(record.key()).map(r -> r.hlc() > record.hlc()).orElse(false);
@@ -402,6 +407,36 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         }
         throw new StoreUnavailableException("no replica holds version " + record.versionId() + " of "
                 + record.key().name(), last);
+    }
+
+    /** The holders of one version, as {@link ResumingReadStream} opens it on them. */
+    private final class Holders implements ResumingReadStream.Holders {
+        private final List<RingNode> nodesInOrder;
+        private final NeedleRecord record;
+
+        Holders(List<RingNode> nodesInOrder, NeedleRecord record) {
+            this.nodesInOrder = nodesInOrder;
+            this.record = record;
+        }
+
+        @Override
+        public int count() {
+            return nodesInOrder.size();
+        }
+
+        @Override
+        public InputStream open(int holder, long from, long length) {
+            NeedleStorage store = nodes.apply(nodesInOrder.get(holder));
+            NeedleRecord own = store.head(record.key(), record.versionId()).filter(r -> r.hlc() == record.hlc())
+                    .orElseThrow(() -> new StoreUnavailableException(name(holder) + " does not hold version "
+                            + record.versionId() + " of " + record.key().name()));
+            return store.open(own, from, length);
+        }
+
+        @Override
+        public String name(int holder) {
+            return "node " + nodesInOrder.get(holder).id();
+        }
     }
 
     /**

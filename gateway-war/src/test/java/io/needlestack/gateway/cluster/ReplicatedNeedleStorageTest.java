@@ -117,6 +117,9 @@ class ReplicatedNeedleStorageTest {
             return head(key).filter(r -> r.versionId().equals(versionId));
         }
 
+        /** Shared by the replicas: the next open of any of them breaks after that many bytes (once). */
+        volatile java.util.concurrent.atomic.AtomicLong breakAfter;
+
         @Override
         public InputStream open(NeedleRecord record, long from, long length) {
             check();
@@ -124,7 +127,25 @@ class ReplicatedNeedleStorageTest {
             if (raced != null && raced.equals(record)) {
                 throw new io.needlestack.gateway.object.VersionGoneException("compacted away");
             }
-            return new ByteArrayInputStream(data.get(record.key()), (int) from, (int) length);
+            InputStream in = new ByteArrayInputStream(data.get(record.key()), (int) from, (int) length);
+            java.util.concurrent.atomic.AtomicLong b = breakAfter;
+            long after = b == null ? -1 : b.getAndSet(-1);
+            if (after < 0) {
+                return in;
+            }
+            return new java.io.FilterInputStream(in) {
+                private long given;
+
+                @Override
+                public int read(byte[] buf, int off, int len) throws IOException {
+                    if (given >= after) {
+                        throw new IOException("connection reset by the dying node");
+                    }
+                    int n = super.read(buf, off, (int) Math.min(len, after - given));
+                    given += Math.max(0, n);
+                    return n;
+                }
+            };
         }
 
         @Override
@@ -351,6 +372,21 @@ class ReplicatedNeedleStorageTest {
         replicas.values().forEach(r -> r.down = true);
         StoreUnavailableException down = assertThrows(StoreUnavailableException.class, () -> s.open(resolved, 0, 3));
         assertFalse(down instanceof io.needlestack.gateway.object.VersionGoneException);
+    }
+
+    @Test
+    void aReadWhoseReplicaDiesPartWayIsFinishedByAnother() throws IOException {
+        ReplicatedNeedleStorage s = storage(3, 2);
+        byte[] body = new byte[300_000];
+        new java.util.Random(3).nextBytes(body);
+        s.put(write("big", 10), new ByteArrayInputStream(body), body.length, false);
+        NeedleRecord r = s.head(NeedleKey.object("b", "big")).orElseThrow();
+        java.util.concurrent.atomic.AtomicLong once = new java.util.concurrent.atomic.AtomicLong(100_000);
+        replicas.values().forEach(x -> x.breakAfter = once);
+        try (InputStream in = s.open(r, 0, r.dataLength())) {
+            assertArrayEquals(body, in.readAllBytes());
+        }
+        assertEquals(-1, once.get(), "the first replica did break");
     }
 
     /**

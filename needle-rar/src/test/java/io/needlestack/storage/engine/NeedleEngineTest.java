@@ -151,9 +151,11 @@ class NeedleEngineTest {
             }
         }
         flip(containerFile(r.containerId()), r.offset() + r.needleLength() - 400_000);
-        // A store per pattern: the first read that fails lists the version as damaged, and later
-        // opens of it are refused before any byte is read (see ScrubTest).
+        // A store per pattern, its damage list removed: the first read that fails lists the version
+        // as damaged, and later opens of it are refused before any byte is read, also after a
+        // restart (see ScrubTest).
         for (int[] sizes : patterns) {
+            java.nio.file.Files.deleteIfExists(dir.resolve("damage.list"));
             try (NeedleEngine e = NeedleEngine.open(config(layer))) {
                 NeedleRecord again = e.get(r.key()).orElseThrow();
                 try (InputStream in = e.openData(again, 0, again.dataLength())) {
