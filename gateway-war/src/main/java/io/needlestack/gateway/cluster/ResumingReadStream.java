@@ -69,11 +69,6 @@ final class ResumingReadStream extends InputStream {
         tried[first] = true;
     }
 
-    /** Bytes delivered so far. */
-    long delivered() {
-        return delivered;
-    }
-
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];

@@ -1,6 +1,7 @@
 package io.needlestack.gateway.internal;
 
 import io.needlestack.gateway.cluster.tombstone.TombstonePurger;
+import io.needlestack.gateway.node.ConnectionAbort;
 import io.needlestack.gateway.object.BodyBuffers;
 import io.needlestack.gateway.object.HeadPromise;
 import io.needlestack.gateway.object.cache.CacheCoherence;
@@ -263,7 +264,13 @@ final class InternalNeedleEndpoint {
                 try (InputStream in = data) {
                     response.setContentLengthLong(dataLength);
                     if (!headOnly) {
-                        BodyBuffers.copy(in, response.getOutputStream(), dataLength);
+                        try {
+                            BodyBuffers.copy(in, response.getOutputStream(), dataLength);
+                        } catch (IOException | RuntimeException e) {
+                            // The coordinator must see the data end short now, not wait out its timeout.
+                            ConnectionAbort.abort(response);
+                            throw e;
+                        }
                     }
                 }
                 return;

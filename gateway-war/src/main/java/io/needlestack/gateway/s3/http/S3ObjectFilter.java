@@ -2,6 +2,7 @@ package io.needlestack.gateway.s3.http;
 
 import io.needlestack.core.config.NodeConfig;
 import io.needlestack.gateway.internal.InternalProtocol;
+import io.needlestack.gateway.node.ConnectionAbort;
 import io.needlestack.gateway.s3.error.S3ExceptionMapper;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -92,8 +93,9 @@ public class S3ObjectFilter extends HttpFilter {
             write(answer, response, requestId, head);
         } catch (RuntimeException | IOException e) {
             if (response.isCommitted()) {
-                // Headers are out: the client sees a short body, as with any broken stream.
+                // Headers are out: the client must see a short body, at once, not a stall.
                 LOG.log(Level.FINE, "request " + requestId + ": answer broken off", e);
+                ConnectionAbort.abort(response);
                 throw e instanceof IOException io ? io : new IOException(e);
             }
             response.reset();
