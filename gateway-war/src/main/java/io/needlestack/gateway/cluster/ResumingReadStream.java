@@ -111,21 +111,6 @@ final class ResumingReadStream extends InputStream {
     }
 
     @Override
-    public long skip(long n) throws IOException {
-        // Read through: skipped bytes are delivered bytes too (the checksum and the position).
-        byte[] scratch = new byte[(int) Math.min(SCRATCH, Math.max(1, n))];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
-    }
-
-    @Override
     public int available() throws IOException {
         try {
             return in.available();
