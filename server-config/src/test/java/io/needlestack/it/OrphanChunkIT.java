@@ -104,8 +104,8 @@ class OrphanChunkIT {
         }
         assertEquals(13, metric("needlestack_orphan_chunks_collected_total"));
         assertEquals(10L * CHUNK + 3L * CHUNK, metric("needlestack_orphan_chunk_bytes_collected_total"));
-        // Several more passes, each of which would collect any chunk it wrongly found unreferenced.
-        Thread.sleep(10_000);
+        // Several more passes (every 2 s), each of which would collect any chunk it wrongly found unreferenced.
+        Thread.sleep(6_000);
         assertEquals(13, metric("needlestack_orphan_chunks_collected_total"));
         assertEquals(0, metric("needlestack_orphan_chunks_waiting"));
         // Tombstones: "gone", the completed upload and its two parts, and the 13 chunks collected.

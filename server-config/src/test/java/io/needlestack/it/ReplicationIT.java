@@ -169,7 +169,8 @@ class ReplicationIT {
         // The first version's 3 chunks were to be collected by n1 in 6 s: that dies with it.
         kill9(0);
         // n1 replicates every key (N=3 on 3 nodes): no lookup is answered by every replica now.
-        Thread.sleep(15_000);
+        // Four passes of the collector (every 2 s), each of which would have collected them.
+        Thread.sleep(8_000);
         long whileDown = 0;
         for (int i = 1; i < NODES; i++) {
             whileDown += LocalCluster.metric(port + i, ORPHANS_COLLECTED);
@@ -186,7 +187,8 @@ class ReplicationIT {
             }
         } while (collected < before + 3 && System.nanoTime() < deadline);
         assertEquals(before + 3, collected, "orphaned chunks collected by the cluster");
-        Thread.sleep(10_000);
+        // Three more passes, each of which would collect a chunk the new version lists.
+        Thread.sleep(6_000);
         long after = 0;
         for (int i = 0; i < NODES; i++) {
             after += LocalCluster.metric(port + i, ORPHANS_COLLECTED);

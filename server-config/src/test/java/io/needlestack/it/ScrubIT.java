@@ -111,6 +111,11 @@ class ScrubIT {
         s3[0].putObject(p -> p.bucket("scrub").key("read"), RequestBody.fromBytes(read));
         s3[0].putObject(p -> p.bucket("scrub").key("small"), RequestBody.fromBytes(small));
         s3[0].putObject(p -> p.bucket("scrub").key("cold"), RequestBody.fromBytes(cold));
+        // Never damaged: every scrub of every node verifies it, whichever other versions were
+        // already repaired (verified too) or still listed as damaged (skipped) when the scrub ran.
+        byte[] sound = new byte[20 * 1024];
+        random.nextBytes(sound);
+        s3[0].putObject(p -> p.bucket("scrub").key("sound"), RequestBody.fromBytes(sound));
 
         // Each object damaged on the replica a GET opens first (whereis lists them in ring order);
         // "cold" on the same node as "read", where nobody reads it before the scrub.
@@ -182,7 +187,8 @@ class ScrubIT {
         long expected = x == y ? 4 : 3;
         JsonObject s = awaitStatus(damagedNode, st -> st.getJsonNumber("damagedNow").longValue() == 0
                 && st.getJsonNumber("repaired").longValue() == expected, Duration.ofSeconds(90));
-        assertTrue(s.getJsonNumber("needlesVerified").longValue() >= 2, s.toString());
+        assertTrue(s.getJsonNumber("needlesVerified").longValue() >= 1, "'sound' not verified: " + s);
+        assertTrue(s.getJsonNumber("bytesVerified").longValue() >= sound.length + cold.length, s.toString());
         assertEquals(expected, LocalCluster.metric(port + x, "needlestack_damaged_repaired_total"));
         assertEquals(0, LocalCluster.metric(port + x, "needlestack_damaged_versions"));
         String human = LocalCluster.ok(adm("scrub-status", damagedNode));

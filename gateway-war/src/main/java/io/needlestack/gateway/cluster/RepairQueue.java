@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * The coordinator's durable repair queue (hinted hand-off): one entry per replica write or
@@ -38,6 +39,8 @@ public final class RepairQueue {
     }
 
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /** How often an entry for a target that waits for it is tried, whatever its back-off. */
+    static final Duration EAGER_RETRY = Duration.ofSeconds(2);
 
     private final Path directory;
     private final AtomicLong depth = new AtomicLong();
@@ -88,8 +91,11 @@ public final class RepairQueue {
         depth.incrementAndGet();
     }
 
-    /** Entries due now, oldest first, at most {@code limit}. */
-    public List<Entry> due(Instant now, int limit) {
+    /**
+     * Entries due now, oldest first, at most {@code limit}: those past their back-off, and those
+     * for an {@code eager} target not tried in the last {@link #EAGER_RETRY}.
+     */
+    public List<Entry> due(Instant now, int limit, Predicate<String> eager) {
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(directory, "*.json")) {
             s.forEach(files::add);
@@ -100,7 +106,8 @@ public final class RepairQueue {
         List<Entry> out = new ArrayList<>();
         for (Path f : files) {
             Entry e = read(f);
-            if (e != null && !e.notBefore().isAfter(now)) {
+            if (e != null && (!e.notBefore().isAfter(now)
+                    || eager.test(e.target()) && !lastTried(e).plus(EAGER_RETRY).isAfter(now))) {
                 out.add(e);
                 if (out.size() == limit) {
                     break;
@@ -123,9 +130,18 @@ public final class RepairQueue {
 
     /** The repair failed again: retried later, with exponential back-off up to a minute. */
     public void retryLater(Entry e, Instant now) {
-        long seconds = Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(e.attempts(), 6));
+        long seconds = backoffSeconds(e.attempts());
         write(e.file(), new Entry(e.file(), e.target(), e.key(), e.hlc(), e.versionId(), e.tombstone(),
                 e.attempts() + 1, now.plusSeconds(seconds)));
+    }
+
+    private static long backoffSeconds(int attempts) {
+        return Math.min(MAX_BACKOFF.toSeconds(), 1L << Math.min(attempts, 6));
+    }
+
+    /** When the entry was last tried: its back-off before its due time; the epoch when never. */
+    private static Instant lastTried(Entry e) {
+        return e.attempts() == 0 ? Instant.EPOCH : e.notBefore().minusSeconds(backoffSeconds(e.attempts() - 1));
     }
 
     private void write(Path file, Entry e) {

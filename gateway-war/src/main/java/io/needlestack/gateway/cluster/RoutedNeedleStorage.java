@@ -130,8 +130,10 @@ public class RoutedNeedleStorage implements NeedleStorage {
     }
 
     /**
-     * Delivers due repairs: the missed version is copied from a replica that holds it; an entry
-     * whose version was meanwhile replaced by a newer one, or whose target left the ring, is done.
+     * Delivers due repairs (see {@link HandOff}). A target that restarted and waits for its hinted
+     * writes before it recovers (held by the {@link ReadGate}) has its entries delivered now,
+     * whatever their back-off: it came back, and its recovery, and its return to reads, wait for
+     * them. An entry whose target left the ring is done.
      */
     void drainRepairs() {
         Optional<Ring> ring = view.ring();
@@ -139,14 +141,22 @@ public class RoutedNeedleStorage implements NeedleStorage {
             return;
         }
         Instant now = Instant.now();
-        for (RepairQueue.Entry e : repairs.due(now, 256)) {
+        java.util.Set<String> waiting = gate.held();
+        HandOff handOff = new HandOff(ring.get(), this::node);
+        for (RepairQueue.Entry e : repairs.due(now, 256, waiting::contains)) {
             Optional<RingNode> target = ring.get().member(e.target());
             if (target.isEmpty()) {
                 repairs.done(e);
                 continue;
             }
             try {
-                if (deliver(ring.get(), target.get(), e)) {
+                HandOff.Outcome outcome = handOff.deliver(target.get(), e);
+                if (outcome == HandOff.Outcome.NOWHERE) {
+                    LOG.info(() -> "hinted write of " + e.key().bucket() + "/" + e.key().name() + " for " + e.target()
+                            + " dropped: no member holds that version or a newer one (deleted and purged, or never"
+                            + " stored)");
+                }
+                if (outcome.done()) {
                     repairs.done(e);
                 } else {
                     repairs.retryLater(e, now);
@@ -156,47 +166,6 @@ public class RoutedNeedleStorage implements NeedleStorage {
                 repairs.retryLater(e, now);
             }
         }
-    }
-
-    private boolean deliver(Ring ring, RingNode target, RepairQueue.Entry e) {
-        NeedleStorage to = node(target);
-        Optional<NeedleRecord> there = to.head(e.key());
-        if (there.isPresent() && there.get().hlc() >= e.hlc()) {
-            return true;
-        }
-        if (e.tombstone()) {
-            to.put(new NeedleWrite(e.key(), e.hlc(), e.versionId(), true, null), InputStream.nullInputStream(), 0, false);
-            return true;
-        }
-        for (RingNode source : ring.members()) {
-            if (source.id().equals(target.id())) {
-                continue;
-            }
-            try {
-                NeedleStorage from = node(source);
-                Optional<NeedleRecord> held = from.head(e.key());
-                if (held.isEmpty()) {
-                    continue;
-                }
-                NeedleRecord r = held.get();
-                if (r.hlc() > e.hlc()) {
-                    // Replaced by a newer write, which carries its own repair if it missed the target.
-                    return true;
-                }
-                if (r.hlc() == e.hlc() && r.versionId().equals(e.versionId())) {
-                    try (InputStream in = from.open(r, 0, r.dataLength())) {
-                        to.put(new NeedleWrite(r.key(), r.hlc(), r.versionId(), r.tombstone(), r.metadata()), in,
-                                r.dataLength(), false);
-                    } catch (java.io.IOException x) {
-                        throw new java.io.UncheckedIOException(x);
-                    }
-                    return true;
-                }
-            } catch (RuntimeException x) {
-                LOG.log(Level.FINE, "repair source " + source.id() + " unavailable", x);
-            }
-        }
-        return false;
     }
 
     /** Reads answered by fewer than R replicas since start. */

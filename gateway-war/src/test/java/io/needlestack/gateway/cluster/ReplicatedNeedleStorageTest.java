@@ -217,7 +217,7 @@ class ReplicatedNeedleStorageTest {
         eventually(() -> assertEquals(1, failed.sum()));
         RepairQueue queue = new RepairQueue(spoolDir.resolve("repair"));
         assertEquals(1, queue.depth(), "the missed write is queued for node c, durably (a new queue reads it)");
-        RepairQueue.Entry e = queue.due(java.time.Instant.now(), 10).get(0);
+        RepairQueue.Entry e = queue.due(java.time.Instant.now(), 10, t -> false).get(0);
         assertEquals("c", e.target());
         assertEquals(11, e.hlc());
     }
