@@ -32,6 +32,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CrashIT extends S3TestSupport {
 
+  /** It kills its server with kill -9 and restarts it. */
+  @Override
+  protected boolean sharesServer() {
+    return false;
+  }
+
   private static final int WRITERS = 8;
   private static final int MAX_SIZE = 3 << 20;
 

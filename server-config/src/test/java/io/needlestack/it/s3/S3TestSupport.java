@@ -1,6 +1,7 @@
 package io.needlestack.it.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -19,10 +21,13 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * One server per test class: started before the first test, stopped after the last one even
- * when tests fail. Subclasses get a default client and helpers for generated content.
+ * The server a test class runs against: shared with the other classes of the run
+ * ({@link SharedServers}), or, for a class that kills it or measures it alone, its own, started
+ * before the first test and stopped after the last one even when tests fail. Subclasses get a
+ * default client and helpers for generated content.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedServers.class)
 abstract class S3TestSupport {
 
   private static final AtomicInteger BUCKETS = new AtomicInteger();
@@ -30,17 +35,36 @@ abstract class S3TestSupport {
   protected NodeUnderTest node;
   protected S3Client s3;
   private long startedNanos;
+  private boolean shared;
 
   /** The JVM heap the server gets; classes testing memory bounds override it. */
   protected String serverHeap() {
     return NodeUnderTest.DEFAULT_HEAP;
   }
 
+  /**
+   * Whether this class runs against the run's shared server. A class that stops or kills its
+   * server, changes what other classes rely on, or measures the server alone answers false.
+   */
+  protected boolean sharesServer() {
+    return true;
+  }
+
+  /** Called by {@link SharedServers} before {@link #startServer()}. */
+  void useSharedServer(NodeUnderTest server) {
+    node = server;
+    shared = true;
+  }
+
   @BeforeAll
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void startServer() {
     startedNanos = System.nanoTime();
-    node = Target.startNode(getClass().getSimpleName(), serverHeap());
+    if (shared) {
+      assertTrue(node.isRunning(), "the shared server died; its log:\n" + node.logTail());
+    } else {
+      node = Target.startNode(getClass().getSimpleName(), serverHeap());
+    }
     s3 = S3Clients.create(node, ClientVariant.DEFAULT_TRAILER);
   }
 
@@ -51,11 +75,11 @@ abstract class S3TestSupport {
         s3.close();
       }
     } finally {
-      if (node != null) {
+      if (node != null && !shared) {
         node.close();
       }
-      System.out.printf(Locale.ROOT, "[e2e] %s against %s: %.1f s%n", getClass().getSimpleName(),
-          Target.current(), (System.nanoTime() - startedNanos) / 1e9);
+      System.out.printf(Locale.ROOT, "[e2e] %s against %s (%s server): %.1f s%n", getClass().getSimpleName(),
+          Target.current(), shared ? "shared" : "own", (System.nanoTime() - startedNanos) / 1e9);
     }
   }
 
