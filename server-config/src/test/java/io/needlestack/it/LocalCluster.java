@@ -179,6 +179,22 @@ public final class LocalCluster {
     }
 
 
+    /**
+     * Kills the node's JVM (the pid its {@code node.pid} names) with SIGKILL, as a crash does, and
+     * waits until it is gone; an {@link AssertionError} when it outlives 30 s.
+     */
+    public static void kill9(Path node) throws IOException, InterruptedException {
+        long pid = pid(node);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (alive(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        if (alive(pid)) {
+            throw new AssertionError(node.getFileName() + " (pid " + pid + ") survived kill -9");
+        }
+    }
+
     /** A failed assertion must not leave nodes running: kill -9 whatever a pid file still names. */
     public static void killLeftovers(Path... nodes) {
         for (Path node : nodes) {

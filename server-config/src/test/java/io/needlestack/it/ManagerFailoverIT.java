@@ -223,10 +223,8 @@ class ManagerFailoverIT {
             s3.putObject(b -> b.bucket("before-failover").key("k"), RequestBody.fromString("written before"));
         }
 
-        long pid = LocalCluster.pid(node(dead));
         long t0 = System.nanoTime();
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
-        ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        LocalCluster.kill9(node(dead));
         int next = 0;
         long deadline = t0 + TAKEOVER_BOUND.toNanos();
         while (System.nanoTime() < deadline) {

@@ -174,13 +174,7 @@ class RebalanceIT {
         System.out.println("detach: " + rebalance.trim());
         // The detached node is the source of every copy: kill -9 it in the middle and restart it.
         long copied = waitForCopies(ids[3], 40, Duration.ofSeconds(90));
-        long pid = LocalCluster.pid(node(3));
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        long killDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (LocalCluster.alive(pid) && System.nanoTime() < killDeadline) {
-            Thread.sleep(100);
-        }
-        assertTrue(!LocalCluster.alive(pid), "n4 survived kill -9");
+        LocalCluster.kill9(node(3));
         System.out.println("killed n4 (kill -9) after it had copied " + copied + " needles; restarting it");
         LocalCluster.Result restarted = LocalCluster.script("start", "--data", node(3).toString(), "--wait", "240");
         assertEquals(0, restarted.exit(), restarted.output());

@@ -302,12 +302,6 @@ class ScrubIT {
     }
 
     private void kill9(int i) throws Exception {
-        long pid = LocalCluster.pid(node(i));
-        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (LocalCluster.alive(pid) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertFalse(LocalCluster.alive(pid), "n" + (i + 1) + " survived kill -9");
+        LocalCluster.kill9(node(i));
     }
 }
