@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SynchronousQueue;
@@ -141,7 +142,7 @@ public class RoutedNeedleStorage implements NeedleStorage {
             return;
         }
         Instant now = Instant.now();
-        java.util.Set<String> waiting = gate.held();
+        Set<String> waiting = gate.held();
         HandOff handOff = new HandOff(ring.get(), this::node);
         for (RepairQueue.Entry e : repairs.due(now, 256, waiting::contains)) {
             Optional<RingNode> target = ring.get().member(e.target());

@@ -104,34 +104,6 @@ class HandOffTest {
         assertFalse(replicas.get("c").records.containsKey(KEY));
     }
 
-    @Test
-    void theQueueHandsOutEntriesForAWaitingTargetWhateverTheirBackOff(@TempDir Path queueDir) {
-        RepairQueue q = new RepairQueue(queueDir);
-        q.add("c", KEY, 10, "v10", false);
-        q.add("d", KEY, 10, "v10", false);
-        Instant t0 = Instant.now();
-        for (RepairQueue.Entry e : q.due(t0, 10, t -> false)) {
-            // Six failures: the next try is a minute away.
-            RepairQueue.Entry x = e;
-            for (int i = 0; i < 6; i++) {
-                q.retryLater(x, t0);
-                x = q.due(t0.plusSeconds(3600), 10, t -> false).stream()
-                        .filter(y -> y.file().equals(e.file())).findFirst().orElseThrow();
-            }
-            q.retryLater(x, t0);
-        }
-        assertEquals(List.of(), q.due(t0.plusSeconds(30), 10, t -> false), "backed off");
-        // "c" restarted and waits for its hints: its entry is due now, "d"'s is not.
-        List<RepairQueue.Entry> eager = q.due(t0.plusSeconds(30), 10, "c"::equals);
-        assertEquals(1, eager.size());
-        assertEquals("c", eager.get(0).target());
-        // Tried again just now: not again within the eager interval, due again after it.
-        q.retryLater(eager.get(0), t0.plusSeconds(30));
-        assertEquals(List.of(), q.due(t0.plusSeconds(31), 10, "c"::equals));
-        assertEquals(1, q.due(t0.plusSeconds(30).plus(RepairQueue.EAGER_RETRY), 10, "c"::equals).size());
-        assertEquals(2, q.due(t0.plusSeconds(3600), 10, t -> false).size());
-    }
-
     private void put(String node, long hlc, String versionId, String body) {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         replicas.get(node).put(new NeedleWrite(KEY, hlc, versionId, false, Map.of()), new ByteArrayInputStream(b),
