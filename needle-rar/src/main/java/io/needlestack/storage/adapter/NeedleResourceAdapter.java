@@ -40,7 +40,7 @@ import javax.transaction.xa.XAResource;
  *   <li>{@code minFreeBytes}: writes are refused below this much usable space, default 64 MiB</li>
  *   <li>{@code rocksdbCacheBytes}: RocksDB block cache, default 8 MiB</li>
  *   <li>{@code rocksdbWriteBufferBytes}: RocksDB memtable, default 4 MiB</li>
- *   <li>{@code spoolMemoryBytes}: PUT data up to this size is spooled in memory, default 256 KiB</li>
+ *   <li>{@code spoolMemoryBytes}: PUT data up to this size is spooled in memory, default 1 MiB</li>
  *   <li>{@code groupCommitDelayMicros}: longest wait of an fsync for PUTs about to append, default 2000</li>
  *   <li>{@code compactionAutoPercent}: percent of a container that must be reclaimable for the node
  *       to compact it by itself, 0 (default) for never</li>

@@ -273,4 +273,81 @@ class ObjectFeaturesIT extends S3TestSupport {
     assertTrue(head.metadata().isEmpty(), head.metadata().toString());
     assertNull(head.cacheControl());
   }
+  @Test
+  void aVersionIdOtherThanNullNamesNoVersionAndDeletesNothing() {
+    Target.assumeSupportedByTarget("answers for versions of an unversioned bucket differ");
+    s3.putObject(r -> r.bucket(bucket).key("versioned"), RequestBody.fromString("only version"));
+    String other = "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY";
+    // Deleting "another" version used to delete the object's only one.
+    assertS3Error(404, "NoSuchVersion",
+        () -> s3.deleteObject(r -> r.bucket(bucket).key("versioned").versionId(other)));
+    assertS3Error(404, "NoSuchVersion",
+        () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("versioned").versionId(other)));
+    assertS3Error(404, null,
+        () -> s3.headObject(r -> r.bucket(bucket).key("versioned").versionId(other)));
+    assertEquals("only version", s3.getObjectAsBytes(r -> r.bucket(bucket).key("versioned")
+        .versionId("null")).asUtf8String());
+    assertEquals(204, s3.deleteObject(r -> r.bucket(bucket).key("versioned").versionId("null"))
+        .sdkHttpResponse().statusCode());
+    assertS3Error(404, "NoSuchKey", () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("versioned")));
+  }
+
+  @Test
+  void writesAskingForWhatIsNotBuiltAreRefusedAndChangeNothing() {
+    Target.assumeSupportedByTarget("refuses or accepts other features than Needlestack");
+    s3.putObject(r -> r.bucket(bucket).key("kept"), RequestBody.fromString("original"));
+    String etag = s3.headObject(r -> r.bucket(bucket).key("kept")).eTag();
+    // A lock taken with If-None-Match: * must fail, not overwrite the holder's object.
+    assertS3Error(501, "NotImplemented", () -> s3.putObject(r -> r.bucket(bucket).key("kept")
+        .ifNoneMatch("*"), RequestBody.fromString("second writer")));
+    assertS3Error(501, "NotImplemented", () -> s3.putObject(r -> r.bucket(bucket).key("kept")
+        .ifMatch(etag), RequestBody.fromString("second writer")));
+    assertS3Error(501, "NotImplemented", () -> s3.putObject(r -> r.bucket(bucket).key("kept")
+        .serverSideEncryption("AES256"), RequestBody.fromString("encrypted?")));
+    assertS3Error(501, "NotImplemented", () -> s3.putObject(r -> r.bucket(bucket).key("kept")
+        .tagging("team=a"), RequestBody.fromString("tagged?")));
+    assertS3Error(400, "InvalidStorageClass", () -> s3.putObject(r -> r.bucket(bucket).key("kept")
+        .storageClass("GLACIER"), RequestBody.fromString("archived?")));
+    assertS3Error(400, "AccessControlListNotSupported", () -> s3.putObject(r -> r.bucket(bucket)
+        .key("kept").acl("public-read"), RequestBody.fromString("public?")));
+    assertS3Error(400, "MetadataTooLarge", () -> s3.putObject(r -> r.bucket(bucket).key("kept")
+        .metadata(Map.of("big", "v".repeat(2046))), RequestBody.fromString("big metadata")));
+    assertS3Error(501, "NotImplemented", () -> s3.copyObject(r -> r.sourceBucket(bucket)
+        .sourceKey("range").destinationBucket(bucket).destinationKey("kept")
+        .serverSideEncryption("AES256")));
+    assertS3Error(501, "NotImplemented", () -> s3.createMultipartUpload(r -> r.bucket(bucket)
+        .key("kept").tagging("team=a")));
+    ResponseBytes<GetObjectResponse> after = s3.getObjectAsBytes(r -> r.bucket(bucket).key("kept"));
+    assertEquals("original", after.asUtf8String());
+    assertEquals(etag, after.response().eTag());
+    // What a client may send: the default storage class, the owner-only ACLs, 2 KB of metadata.
+    s3.putObject(r -> r.bucket(bucket).key("kept").storageClass("STANDARD").acl("private")
+        .metadata(Map.of("big", "v".repeat(2045))), RequestBody.fromString("allowed"));
+    assertEquals("allowed", s3.getObjectAsBytes(r -> r.bucket(bucket).key("kept")).asUtf8String());
+  }
+
+  @Test
+  void listingsOfZeroKeysAreEmptyAndNotTruncated() {
+    // max-keys=0 answered 500 (ListObjectsV2, ListObjectVersions) or a truncated page with no
+    // marker to go on from (ListObjects, ListMultipartUploads, ListParts).
+    var v2 = s3.listObjectsV2(r -> r.bucket(bucket).maxKeys(0));
+    assertEquals(0, v2.keyCount());
+    assertFalse(v2.isTruncated());
+    assertNull(v2.nextContinuationToken());
+    assertFalse(s3.listObjectsV2(r -> r.bucket(bucket).maxKeys(0).delimiter("/")).isTruncated());
+    var v1 = s3.listObjects(r -> r.bucket(bucket).maxKeys(0));
+    assertTrue(v1.contents().isEmpty());
+    assertFalse(v1.isTruncated());
+    assertFalse(s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(0)).isTruncated());
+    String upload = s3.createMultipartUpload(r -> r.bucket(bucket).key("zero-parts")).uploadId();
+    s3.uploadPart(r -> r.bucket(bucket).key("zero-parts").uploadId(upload).partNumber(1),
+        RequestBody.fromString("part"));
+    var uploads = s3.listMultipartUploads(r -> r.bucket(bucket).maxUploads(0));
+    assertTrue(uploads.uploads().isEmpty(), uploads.toString());
+    assertFalse(uploads.isTruncated());
+    var parts = s3.listParts(r -> r.bucket(bucket).key("zero-parts").uploadId(upload).maxParts(0));
+    assertTrue(parts.parts().isEmpty(), parts.toString());
+    assertFalse(parts.isTruncated());
+    s3.abortMultipartUpload(r -> r.bucket(bucket).key("zero-parts").uploadId(upload));
+  }
 }

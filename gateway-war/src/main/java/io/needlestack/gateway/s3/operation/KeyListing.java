@@ -45,6 +45,10 @@ public final class KeyListing<T> {
      * @param maxKeys   at most this many keys plus common prefixes
      */
     public Page<T> list(String prefix, String delimiter, String marker, int maxKeys) {
+        if (maxKeys <= 0) {
+            // Nothing asked for: not truncated, since a truncated page needs a next marker to go on from.
+            return new Page<>(List.of(), List.of(), false, null);
+        }
         String p = prefix == null ? "" : prefix;
         boolean rollUp = delimiter != null && !delimiter.isEmpty();
         List<T> contents = new ArrayList<>();

@@ -36,6 +36,7 @@ public class MultipartOperations {
     public Response createMultipartUpload(S3Request req) {
         Bucket b = access.require(req);
         PutObject.requireKey(req);
+        WriteHeaders.checkNewObject(req);
         Map<String, String> meta = PutObject.metadataFrom(req);
         meta.put(ObjectAttributes.OWNER, req.principal().userId());
         String id = uploads.create(b.name(), req.key(), meta);
@@ -58,6 +59,7 @@ public class MultipartOperations {
     /** CompleteMultipartUpload: {@code POST /bucket/key?uploadId=ID}. */
     public Response completeMultipartUpload(S3Request req) {
         Bucket b = access.require(req);
+        WriteHeaders.checkConditions(req);
         MultipartUploads.Upload u = uploads.require(b.name(), req.key(), req.param("uploadId").orElseThrow());
         XmlRequestBody body = XmlRequestBody.parse(req.body(), 4 * 1024 * 1024);
         if (!"CompleteMultipartUpload".equals(body.rootName())) {
@@ -97,8 +99,9 @@ public class MultipartOperations {
         int max = req.intParam("max-parts", 1000, 0, 1000);
         int marker = req.intParam("part-number-marker", 0, 0, MultipartUploads.MAX_PART_NUMBER);
         List<MultipartUploads.Part> parts = uploads.parts(u, marker, max + 1);
-        boolean truncated = parts.size() > max;
-        if (truncated) {
+        // max-parts=0 asks for no parts: not truncated, or a client paging by the (absent) marker never ends.
+        boolean truncated = max > 0 && parts.size() > max;
+        if (parts.size() > max) {
             parts = parts.subList(0, max);
         }
         XmlWriter doc = XmlWriter.document("ListPartsResult", XmlWriter.S3_NS);
@@ -130,8 +133,8 @@ public class MultipartOperations {
         String idMarker = req.param("upload-id-marker").orElse(null);
         String after = keyMarker == null ? null : keyMarker + "\n" + (idMarker == null ? "\uDBFF\uDFFF" : idMarker);
         List<MultipartUploads.Upload> list = uploads.uploads(b.name(), prefix, after, max + 1);
-        boolean truncated = list.size() > max;
-        if (truncated) {
+        boolean truncated = max > 0 && list.size() > max;
+        if (list.size() > max) {
             list = list.subList(0, max);
         }
         XmlWriter doc = XmlWriter.document("ListMultipartUploadsResult", XmlWriter.S3_NS);

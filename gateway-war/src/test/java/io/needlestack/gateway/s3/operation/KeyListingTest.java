@@ -50,6 +50,18 @@ class KeyListingTest {
     }
 
     @Test
+    void maxKeysZeroAsksForNothingAndIsNotTruncated() {
+        // A truncated page without a next marker sent paging clients round for ever (and V2 failed
+        // with a 500 encoding the missing marker as its continuation token).
+        for (String delimiter : new String[] {null, "/"}) {
+            var page = over("", "a/1", "b", "c").list("", delimiter, null, 0);
+            assertEquals(List.of(), page.contents());
+            assertEquals(List.of(), page.commonPrefixes());
+            assertFalse(page.truncated());
+        }
+    }
+
+    @Test
     void prefixAndDelimiter() {
         var page = over("photos/", "photos/2024/a", "photos/2024/b", "photos/2025/a", "photos/x", "other")
                 .list("photos/", "/", null, 1000);
