@@ -47,6 +47,28 @@ public record Manifest(List<Chunk> chunks) {
         return n;
     }
 
+    /**
+     * Lengths of the parts the object was written as, in order: each {@link ObjectStore#writeChunks}
+     * call names its chunks {@code prefix + "\n" + index}, so consecutive chunks that share the name
+     * up to the last newline are one part (one UploadPart of a multipart upload; the whole object
+     * for a large single PUT). Read by GetObject's {@code partNumber}.
+     */
+    public List<Long> partLengths() {
+        List<Long> parts = new ArrayList<>();
+        String current = null;
+        for (Chunk c : chunks) {
+            int nl = c.name().lastIndexOf('\n');
+            String prefix = nl < 0 ? c.name() : c.name().substring(0, nl);
+            if (prefix.equals(current)) {
+                parts.set(parts.size() - 1, parts.get(parts.size() - 1) + c.length());
+            } else {
+                parts.add(c.length());
+                current = prefix;
+            }
+        }
+        return parts;
+    }
+
     /** The encoded manifest. */
     public byte[] encode() {
         ByteArrayOutputStream b = new ByteArrayOutputStream(16 + chunks.size() * 64);

@@ -235,4 +235,54 @@ class MultipartIT extends S3TestSupport {
     assertS3Error(404, "NoSuchUpload", () -> s3.abortMultipartUpload(r -> r.bucket(bucket)
         .key("nokey").uploadId("no-such-upload-id")));
   }
+  /**
+   * GetObject and HeadObject with partNumber (what the SDKs' multipart downloads ask for): the
+   * part's bytes with 206, Content-Range and x-amz-mp-parts-count. The parameter used to be
+   * ignored, so every part number answered the whole object.
+   */
+  @Test
+  void getAndHeadByPartNumber() {
+    String key = "by-part";
+    String id = start(key);
+    // part 1 spans two 5 MiB chunks; parts 2 and 3 one each
+    GeneratedContent p1 = new GeneratedContent(41, 6 * MIB + 5);
+    GeneratedContent p2 = new GeneratedContent(42, 5 * MIB);
+    GeneratedContent p3 = new GeneratedContent(43, 1000);
+    CompletedPart a = upload(key, id, 1, p1);
+    CompletedPart b = upload(key, id, 2, p2);
+    CompletedPart c = upload(key, id, 3, p3);
+    s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
+        .multipartUpload(m -> m.parts(a, b, c)));
+    long total = p1.length() + p2.length() + p3.length();
+    long[] starts = {0, p1.length(), p1.length() + p2.length()};
+    GeneratedContent[] parts = {p1, p2, p3};
+    for (int i = 0; i < 3; i++) {
+      int n = i + 1;
+      var got = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).partNumber(n));
+      assertEquals(206, got.response().sdkHttpResponse().statusCode());
+      assertEquals(3, got.response().partsCount());
+      long last = starts[i] + parts[i].length() - 1;
+      assertEquals("bytes " + starts[i] + "-" + last + "/" + total, got.response().contentRange());
+      assertTrue(java.util.Arrays.equals(parts[i].bytes(0, (int) parts[i].length()), got.asByteArray()),
+          "part " + n + " bytes");
+      var head = s3.headObject(r -> r.bucket(bucket).key(key).partNumber(n));
+      assertEquals(parts[i].length(), head.contentLength());
+      assertEquals(3, head.partsCount());
+    }
+    assertS3Error(416, "InvalidPartNumber",
+        () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).partNumber(4)));
+    assertS3Error(400, "InvalidArgument",
+        () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).partNumber(0)));
+    assertS3Error(400, "InvalidRequest",
+        () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).partNumber(1).range("bytes=0-1")));
+
+    // Any other object is one part.
+    GeneratedContent single = new GeneratedContent(44, 300);
+    s3.putObject(r -> r.bucket(bucket).key("single-part"), body(single));
+    var whole = s3.getObjectAsBytes(r -> r.bucket(bucket).key("single-part").partNumber(1));
+    assertTrue(java.util.Arrays.equals(single.bytes(0, 300), whole.asByteArray()));
+    assertEquals(null, whole.response().partsCount());
+    assertS3Error(416, "InvalidPartNumber",
+        () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key("single-part").partNumber(2)));
+  }
 }

@@ -65,6 +65,7 @@ public enum S3ErrorCode {
     INVALID_PART("InvalidPart", 400,
             "One or more of the specified parts could not be found.  The part may not have been uploaded, "
                     + "or the specified entity tag may not match the part's entity tag."),
+    INVALID_PART_NUMBER("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
     INVALID_PART_ORDER("InvalidPartOrder", 400,
             "The list of parts was not in ascending order. The parts list must be specified in order by part number."),
     INVALID_POLICY_DOCUMENT("InvalidPolicyDocument", 400,

@@ -17,12 +17,15 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * GetObject and HeadObject: conditional headers, single byte ranges (206 with Content-Range),
- * {@code response-*} header overrides. HEAD answers from the index alone, never reading data;
+ * {@code response-*} header overrides, {@code partNumber}. HEAD answers from the index alone, never reading
+ * data (but a multipart object's manifest, for {@code partNumber});
  * GET streams through a fixed buffer, never holding the object.
  */
 @ApplicationScoped
@@ -77,15 +80,23 @@ public class GetObject {
         }
         long size = o.size();
         Optional<ByteRange> range;
-        try {
-            range = ByteRange.parse(req.header("range").orElse(null), size);
-        } catch (ByteRange.Unsatisfiable e) {
-            throw new S3Exception(S3ErrorCode.INVALID_RANGE, null, req.resource())
-                    .with("RangeRequested", req.header("range").orElse(""))
-                    .with("ActualObjectSize", Long.toString(size));
+        OptionalInt partsCount = OptionalInt.empty();
+        if (req.has("partNumber")) {
+            PartSelection part = part(req, o);
+            range = part.range();
+            partsCount = part.partsCount();
+        } else {
+            try {
+                range = ByteRange.parse(req.header("range").orElse(null), size);
+            } catch (ByteRange.Unsatisfiable e) {
+                throw new S3Exception(S3ErrorCode.INVALID_RANGE, null, req.resource())
+                        .with("RangeRequested", req.header("range").orElse(""))
+                        .with("ActualObjectSize", Long.toString(size));
+            }
         }
         Response.ResponseBuilder r = range.isPresent() ? Response.status(206) : Response.ok();
         headers(r, o);
+        partsCount.ifPresent(n -> r.header("x-amz-mp-parts-count", Integer.toString(n)));
         long from = range.map(ByteRange::first).orElse(0L);
         long length = range.map(ByteRange::length).orElse(size);
         range.ifPresent(x -> r.header("Content-Range", "bytes " + x.first() + "-" + x.last() + "/" + size));
@@ -111,6 +122,37 @@ public class GetObject {
             }
         };
         return r.entity(body).build();
+    }
+
+    /** What {@code ?partNumber=N} selects: a byte range (none for an empty object) and, for multipart objects, their part count. */
+    private record PartSelection(Optional<ByteRange> range, OptionalInt partsCount) {
+    }
+
+    /**
+     * The Nth part (1-based, by position, as MinIO counts) of a multipart object; any other object
+     * is one part. Clients that download by parts (the AWS SDKs' multipart downloads) ask for part
+     * 1, read {@code x-amz-mp-parts-count}, then ask for the others.
+     */
+    private PartSelection part(S3Request req, StoredObject o) {
+        if (req.header("range").isPresent()) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Cannot specify both Range header and partNumber query parameter.",
+                    req.resource());
+        }
+        int number = MultipartOperations.partNumber(req);
+        boolean multipart = o.chunked() && o.etag().contains("-");
+        List<Long> parts = multipart ? objects.readManifest(o.record()).partLengths() : List.of(o.size());
+        if (number > parts.size()) {
+            throw new S3Exception(S3ErrorCode.INVALID_PART_NUMBER, null, req.resource())
+                    .with("PartNumberRequested", Integer.toString(number))
+                    .with("ActualPartCount", Integer.toString(parts.size()));
+        }
+        long first = 0;
+        for (int i = 0; i < number - 1; i++) {
+            first += parts.get(i);
+        }
+        long length = parts.get(number - 1);
+        Optional<ByteRange> range = length == 0 ? Optional.empty() : Optional.of(new ByteRange(first, first + length - 1));
+        return new PartSelection(range, multipart ? OptionalInt.of(parts.size()) : OptionalInt.empty());
     }
 
     /** A body of one block or less that could not be read before the answer started. */
