@@ -2,6 +2,7 @@ package io.needlestack.it.s3;
 
 import static io.needlestack.it.s3.S3Assertions.assertNoServerFault;
 import static io.needlestack.it.s3.S3Assertions.assertRawError;
+import static io.needlestack.it.s3.S3Assertions.assertS3Error;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -188,6 +189,21 @@ class RawProtocolIT extends S3TestSupport {
     RawHttp.Response r = checked(raw.sendWithoutContentLength("PUT", "/" + bucket + "/nolength",
         "some bytes".getBytes(StandardCharsets.UTF_8)));
     assertRawError(r, 411, "MissingContentLength");
+  }
+
+  /**
+   * A client that stops sending half-way through its declared body gets S3's 400 RequestTimeout
+   * once the container's read timeout (30 s) runs out, and nothing is stored. It used to get
+   * 503 "storage unavailable", which invites a retry of a request the store had nothing to do
+   * with, and the node logged a warning.
+   */
+  @Test
+  void aClientThatStopsSendingIsRequestTimeoutAndNothingIsStored() {
+    Target.assumeSupportedByTarget("s3proxy's Jetty answers a stalled body its own way");
+    RawHttp.Response r = checked(raw.send("PUT", "/" + bucket + "/stalled",
+        Map.of("Content-Length", "100000"), new byte[1000], RawS3.PayloadForm.UNSIGNED_PAYLOAD));
+    assertRawError(r, 400, "RequestTimeout");
+    assertS3Error(404, null, () -> s3.headObject(q -> q.bucket(bucket).key("stalled")));
   }
 
   @Test

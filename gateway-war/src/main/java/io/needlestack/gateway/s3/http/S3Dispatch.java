@@ -70,7 +70,7 @@ public class S3Dispatch {
         long length = auth.decodedContentLength().orElse(-1);
         InputStream body = InputStream.nullInputStream();
         if (rawBody != null) {
-            PayloadStream payload = auth.payload(rawBody);
+            PayloadStream payload = auth.payload(new ClientBody(rawBody));
             if (length == 0) {
                 verifyEmpty(payload);
             }

@@ -98,6 +98,12 @@ public class S3ObjectFilter extends HttpFilter {
                 ConnectionAbort.abort(response);
                 throw e instanceof IOException io ? io : new IOException(e);
             }
+            if (answer.getEntity() == null || answer.getEntity() instanceof byte[]) {
+                // Writing bytes already in hand fails only when the client's connection is gone
+                // (it closed it mid-body, for one): nobody is left to answer.
+                LOG.log(Level.FINE, "request " + requestId + ": the client is gone", e);
+                return;
+            }
             response.reset();
             write(S3ExceptionMapper.render(e, request), response, requestId, head);
         }
