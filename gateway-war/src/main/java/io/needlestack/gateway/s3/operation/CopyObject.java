@@ -31,7 +31,7 @@ public class CopyObject {
     public Response handle(S3Request req) {
         Bucket target = access.require(req);
         PutObject.requireKey(req);
-        WriteHeaders.checkNewObject(req);
+        Unsupported.checkNewObject(req);
         CopySource source = CopySource.resolve(req, access, objects);
         Bucket from = source.bucket();
         StoredObject src = source.object();

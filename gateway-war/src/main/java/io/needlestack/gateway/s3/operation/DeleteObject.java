@@ -19,7 +19,7 @@ public class DeleteObject {
     public Response handle(S3Request req) {
         Bucket b = access.require(req);
         PutObject.requireKey(req);
-        WriteHeaders.requireNullVersion(req);
+        Unsupported.requireNullVersion(req);
         objects.delete(b.name(), req.key());
         return Response.noContent().build();
     }

@@ -23,7 +23,7 @@ public class GetAcl {
     public Response handle(S3Request req) {
         Bucket b = access.require(req);
         if (req.key() != null) {
-            WriteHeaders.requireNullVersion(req);
+            Unsupported.requireNullVersion(req);
             objects.require(b.name(), req.key());
         }
         XmlWriter doc = XmlWriter.document("AccessControlPolicy", XmlWriter.S3_NS);

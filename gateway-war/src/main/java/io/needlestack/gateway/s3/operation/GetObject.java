@@ -69,7 +69,7 @@ public class GetObject {
 
     private Response handleOnce(S3Request req, boolean head) {
         Bucket b = access.require(req);
-        WriteHeaders.requireNullVersion(req);
+        Unsupported.requireNullVersion(req);
         StoredObject o = objects.require(b.name(), req.key());
         try {
             Preconditions.check(o, req.header("if-match"), req.header("if-none-match"),

@@ -36,7 +36,7 @@ public class MultipartOperations {
     public Response createMultipartUpload(S3Request req) {
         Bucket b = access.require(req);
         PutObject.requireKey(req);
-        WriteHeaders.checkNewObject(req);
+        Unsupported.checkNewObject(req);
         Map<String, String> meta = PutObject.metadataFrom(req);
         meta.put(ObjectAttributes.OWNER, req.principal().userId());
         String id = uploads.create(b.name(), req.key(), meta);
@@ -59,7 +59,7 @@ public class MultipartOperations {
     /** CompleteMultipartUpload: {@code POST /bucket/key?uploadId=ID}. */
     public Response completeMultipartUpload(S3Request req) {
         Bucket b = access.require(req);
-        WriteHeaders.checkConditions(req);
+        Unsupported.checkConditions(req);
         MultipartUploads.Upload u = uploads.require(b.name(), req.key(), req.param("uploadId").orElseThrow());
         XmlRequestBody body = XmlRequestBody.parse(req.body(), 4 * 1024 * 1024);
         if (!"CompleteMultipartUpload".equals(body.rootName())) {

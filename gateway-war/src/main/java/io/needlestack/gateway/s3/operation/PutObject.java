@@ -30,7 +30,7 @@ public class PutObject {
     public Response handle(S3Request req) {
         Bucket b = access.require(req);
         requireKey(req);
-        WriteHeaders.checkNewObject(req);
+        Unsupported.checkNewObject(req);
         long length = requireLength(req, MAX_PUT_BYTES);
         Map<String, String> meta = metadataFrom(req);
         meta.put(ObjectAttributes.OWNER, req.principal().userId());

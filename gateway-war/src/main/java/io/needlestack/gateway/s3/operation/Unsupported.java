@@ -31,7 +31,7 @@ import java.util.Set;
  *       bucket versioning, every object has only that version).</li>
  * </ul>
  */
-final class WriteHeaders {
+final class Unsupported {
 
     /** S3's limit on user metadata: names (without {@code x-amz-meta-}) and values, in bytes. */
     static final int MAX_USER_METADATA_BYTES = 2048;
@@ -47,7 +47,7 @@ final class WriteHeaders {
     private static final Set<String> OBJECT_LOCK = Set.of("x-amz-object-lock-mode",
             "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold");
 
-    private WriteHeaders() {
+    private Unsupported() {
     }
 
     /** Checks a request that creates an object: PutObject, CopyObject, CreateMultipartUpload. */
