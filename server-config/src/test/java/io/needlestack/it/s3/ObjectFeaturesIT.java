@@ -350,4 +350,19 @@ class ObjectFeaturesIT extends S3TestSupport {
     assertFalse(parts.isTruncated());
     s3.abortMultipartUpload(r -> r.bucket(bucket).key("zero-parts").uploadId(upload));
   }
+  @Test
+  void anExpectedBucketOwnerMustBeTheOwner() {
+    Target.assumeSupportedByTarget("s3proxy does not check expected bucket owners");
+    String owner = s3.listBuckets().owner().id(); // the caller, who created the bucket
+    assertS3Error(403, "AccessDenied", () -> s3.putObject(r -> r.bucket(bucket).key("owned")
+        .expectedBucketOwner("123456789012"), RequestBody.fromString("x")));
+    assertS3Error(404, "NoSuchKey", () -> s3.headObject(r -> r.bucket(bucket).key("owned")));
+    s3.putObject(r -> r.bucket(bucket).key("owned").expectedBucketOwner(owner), RequestBody.fromString("x"));
+    // A copy checks the source's expected owner against the source and the other against the target.
+    assertS3Error(403, "AccessDenied", () -> s3.copyObject(r -> r.sourceBucket(bucket).sourceKey("owned")
+        .destinationBucket(bucket).destinationKey("owned-copy").expectedSourceBucketOwner("123456789012")));
+    s3.copyObject(r -> r.sourceBucket(bucket).sourceKey("owned").destinationBucket(bucket)
+        .destinationKey("owned-copy").expectedSourceBucketOwner(owner).expectedBucketOwner(owner));
+    assertEquals("x", s3.getObjectAsBytes(r -> r.bucket(bucket).key("owned-copy")).asUtf8String());
+  }
 }

@@ -177,9 +177,19 @@ public final class S3Request {
         return contentLength;
     }
 
-    /** The same request, as if it named another object (CopyObject's source, for access checks). */
+    /**
+     * The same request, as if it named another object (CopyObject's source, for access checks).
+     * The source's expected owner ({@code x-amz-source-expected-bucket-owner}) becomes the
+     * request's {@code x-amz-expected-bucket-owner}, as the check of that bucket needs.
+     */
     public S3Request forObject(String otherBucket, String otherKey) {
-        S3Request r = new S3Request(method, otherBucket, otherKey, null, headers, requestId);
+        Map<String, List<String>> h = new java.util.HashMap<>(headers);
+        h.remove("x-amz-expected-bucket-owner");
+        List<String> sourceOwner = headers.get("x-amz-source-expected-bucket-owner");
+        if (sourceOwner != null) {
+            h.put("x-amz-expected-bucket-owner", sourceOwner);
+        }
+        S3Request r = new S3Request(method, otherBucket, otherKey, null, h, requestId);
         r.principal = principal;
         return r;
     }

@@ -9,7 +9,9 @@ import jakarta.inject.Inject;
 
 /**
  * Resolves the bucket a request names and checks that the requester may use it: its owner, or
- * an admin. (ACLs and bucket policies come later and will be decided here.)
+ * an admin, and, when the request names one ({@code x-amz-expected-bucket-owner}), that the
+ * bucket's owner is the one expected (a user id here, where S3 has an account id). ACLs and
+ * bucket policies come later and will be decided here.
  */
 @ApplicationScoped
 public class BucketAccess {
@@ -28,6 +30,12 @@ public class BucketAccess {
         if (!req.principal().admin() && !b.owner().equals(req.principal().userId())) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED, null, req.resource());
         }
+        // S3's guard against writing to a bucket someone else now owns: the owner's id must match.
+        req.header("x-amz-expected-bucket-owner").ifPresent(expected -> {
+            if (!expected.trim().equals(b.owner())) {
+                throw new S3Exception(S3ErrorCode.ACCESS_DENIED, null, req.resource());
+            }
+        });
         return b;
     }
 }
