@@ -146,6 +146,14 @@ rng = s3.get_object(Bucket=bucket, Key="b/obj", Range="bytes=10-19")
 assert rng["Body"].read() == data[10:20] and rng["ResponseMetadata"]["HTTPStatusCode"] == 206
 keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
 assert keys == ["b/obj"], keys
+# boto3's presigned URLs (SigV2 query form here): botocore signs a bucket's resource as "/bucket/"
+import urllib.request
+for op, params in [("get_object", {"Bucket": bucket, "Key": "b/obj"}),
+                   ("list_objects_v2", {"Bucket": bucket, "MaxKeys": 5})]:
+    with urllib.request.urlopen(s3.generate_presigned_url(op, Params=params, ExpiresIn=300)) as r:
+        body = r.read()
+        assert r.status == 200, (op, r.status)
+    assert body == data if op == "get_object" else b"<Key>b/obj</Key>" in body, (op, body[:200])
 s3.delete_object(Bucket=bucket, Key="b/obj")
 s3.delete_bucket(Bucket=bucket)
 print("ok: boto3 round trip")

@@ -65,19 +65,23 @@ final class SigV2Verifier {
                     "MaxAllowedSkewMilliseconds", Long.toString(SigV4Verifier.MAX_SKEW.toMillis())), null);
         }
         Credential credential = lookUp(accessKeyId);
-        String resource = canonicalResource(request, virtualHostBucket);
-        String stringToSign = stringToSign(request, amzDate != null ? "" : date.trim(),
-                canonicalAmzHeaders(request, null), resource);
-        if (!matches(credential, stringToSign, signature)) {
+        String first = null;
+        for (String resource : canonicalResources(request, virtualHostBucket)) {
+            String stringToSign = stringToSign(request, amzDate != null ? "" : date.trim(),
+                    canonicalAmzHeaders(request, null), resource);
+            first = first == null ? stringToSign : first;
+            if (matches(credential, stringToSign, signature)) {
+                return result(AuthMethod.SIGV2_HEADER, request, credential);
+            }
             // The S3 documentation's own x-amz-date example puts that date in the Date position and
             // leaves it out of the amz headers; some old clients sign it that way too.
             String alternative = amzDate == null ? null : stringToSign(request, amzDate.trim(),
                     canonicalAmzHeaders(request, "x-amz-date"), resource);
-            if (alternative == null || !matches(credential, alternative, signature)) {
-                throw mismatch(accessKeyId, stringToSign, signature);
+            if (alternative != null && matches(credential, alternative, signature)) {
+                return result(AuthMethod.SIGV2_HEADER, request, credential);
             }
         }
-        return result(AuthMethod.SIGV2_HEADER, request, credential);
+        throw mismatch(accessKeyId, first, signature);
     }
 
     AuthResult verifyQuery(SignedRequest request, QueryParams query, String virtualHostBucket) {
@@ -100,12 +104,15 @@ final class SigV2Verifier {
                     "Expires", Instant.ofEpochSecond(expiresAt).toString(), "ServerTime", now.toString()), null);
         }
         Credential credential = lookUp(accessKeyId);
-        String stringToSign = stringToSign(request, expires.trim(), canonicalAmzHeaders(request, null),
-                canonicalResource(request, virtualHostBucket));
-        if (!matches(credential, stringToSign, signature)) {
-            throw mismatch(accessKeyId, stringToSign, signature);
+        String first = null;
+        for (String resource : canonicalResources(request, virtualHostBucket)) {
+            String stringToSign = stringToSign(request, expires.trim(), canonicalAmzHeaders(request, null), resource);
+            first = first == null ? stringToSign : first;
+            if (matches(credential, stringToSign, signature)) {
+                return result(AuthMethod.SIGV2_QUERY, request, credential);
+            }
         }
-        return result(AuthMethod.SIGV2_QUERY, request, credential);
+        throw mismatch(accessKeyId, first, signature);
     }
 
     private static AuthResult result(AuthMethod method, SignedRequest request, Credential credential) {
@@ -157,6 +164,23 @@ final class SigV2Verifier {
         StringBuilder out = new StringBuilder();
         amz.forEach((name, values) -> out.append(name).append(':').append(String.join(",", values)).append('\n'));
         return out.toString();
+    }
+
+    /**
+     * The resources a client may have signed: S3's, and for a path-style request on a bucket alone
+     * ({@code /bucket}) also {@code /bucket/}, the resource of the same request made virtual-host
+     * style. botocore signs that form for every bucket request (boto3's presigned ListObjects URLs
+     * were refused), and S3 accepts both.
+     */
+    static List<String> canonicalResources(SignedRequest request, String virtualHostBucket) {
+        String primary = canonicalResource(request, virtualHostBucket);
+        String path = request.rawPath();
+        if ((virtualHostBucket == null || virtualHostBucket.isEmpty()) && path != null && path.length() > 1
+                && path.indexOf('/', 1) < 0) {
+            int q = primary.indexOf('?');
+            return List.of(primary, q < 0 ? primary + "/" : primary.substring(0, q) + "/" + primary.substring(q));
+        }
+        return List.of(primary);
     }
 
     /** {@code [/bucket]} + raw path + {@code ?sub-resources} sorted, values decoded. */

@@ -57,6 +57,20 @@ class AwsDocumentedSigV2Test {
     }
 
     @Test
+    void aBucketAddressedPathStyleMaySignItsResourceWithATrailingSlash() {
+        // The list example above, sent path style: S3's resource is "/johnsmith", but the
+        // published signature is over "/johnsmith/" (the virtual-host form), which botocore signs.
+        TestRequest r = new TestRequest("GET", "/johnsmith", "prefix=photos&max-keys=50&marker=puppy")
+                .header("User-Agent", "Mozilla/5.0")
+                .header("Host", "s3.amazonaws.com")
+                .header("Date", "Tue, 27 Mar 2007 19:42:41 +0000")
+                .header("Authorization", "AWS AKIAIOSFODNN7EXAMPLE:htDYFYduRNen8P9ZfE/s9SuKy0U=");
+        verify("2007-03-27T19:42:41Z", r, null);
+        // only for a bucket alone: the same signature does not cover an object of that bucket
+        expectS3(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH, () -> verify("2007-03-27T19:42:41Z", r.path("/johnsmith/x"), null));
+    }
+
+    @Test
     void fetchSignsTheAclSubResource() {
         TestRequest r = new TestRequest("GET", "/", "acl")
                 .header("Host", "johnsmith.s3.amazonaws.com")
