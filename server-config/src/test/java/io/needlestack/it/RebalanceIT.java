@@ -132,7 +132,8 @@ class RebalanceIT {
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void attachingAFourthNodeMovesExactlyItsShareWhileWritesGoOn() throws Exception {
         startWriter(3);
-        Thread.sleep(20_000);
+        // About 200 objects (and some chunks) stored before the move: enough that it takes a while.
+        Thread.sleep(10_000);
         String members = "127.0.0.1:" + (port + 1000) + ",127.0.0.1:" + (port + 1001) + ",127.0.0.1:" + (port + 1002)
                 + ",127.0.0.1:" + (port + 1003);
         LocalCluster.Result started = LocalCluster.script("start", "--name", "n4", "--data", node(3).toString(),
