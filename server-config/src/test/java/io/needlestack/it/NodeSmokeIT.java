@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * Starts one all-in-one node through the launcher, checks that it is ready, that Payara's own
  * /health, /metrics and /openapi no longer answer at the root (where buckets of those names
  * live), that the secrets files are private, that the JVM mapped the start-up archive of the
- * distribution, and stops it.
+ * distribution, and stops it; a read timeout out of range is refused before anything starts.
  */
 class NodeSmokeIT {
 
@@ -74,6 +74,11 @@ class NodeSmokeIT {
                 assertFalse(Files.readString(node.log()).contains("[cds"), "the JVM refused the archive: see " + node.log());
             }
 
+            // The S3 read timeout (--read-timeout, default 20 s) is kept and reaches Payara's transport.
+            assertTrue(Files.readString(node.dataDir().resolve("node.conf")).contains("\nread_timeout=20\n"));
+            assertTrue(Files.readString(node.dataDir().resolve("payara-preboot.asadmin"))
+                    .contains("transport.tcp.read-timeout-millis=20000\n"));
+
             // Moved, not merely switched off: the services answer (403, disabled) at their new paths.
             assertEquals(403, get(node.endpoint().resolve("/_payara_metrics")).statusCode());
             assertEquals(403, get(node.endpoint().resolve("/_payara_openapi")).statusCode());
@@ -83,6 +88,19 @@ class NodeSmokeIT {
             assertFalse(node.isAlive());
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "JVM still running");
             assertFalse(Files.exists(node.dataDir().resolve("node.pid")));
+        }
+    }
+
+    @Test
+    @Timeout(value = 1, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void aReadTimeoutOutOfRangeIsRefusedBeforeAnythingStarts() throws Exception {
+        Path dir = NodeProcess.workDirectory().resolve("smoke-read-timeout");
+        for (String bad : new String[] {"0", "3601", "20s"}) {
+            LocalCluster.Result r = LocalCluster.script("start", "--name", "rt", "--data", dir.toString(), "--port", "1",
+                    "--read-timeout", bad);
+            assertNotEquals(0, r.exit(), r.output());
+            assertTrue(r.output().contains("--read-timeout must be 1 to 3600 seconds"), r.output());
+            assertFalse(Files.exists(dir.resolve("node.pid")), "a node was started with --read-timeout " + bad);
         }
     }
 
