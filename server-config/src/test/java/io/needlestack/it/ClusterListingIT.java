@@ -57,7 +57,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * through every live gateway and in every listing form; keys deleted while a node was down stay
  * deleted after it returns, through read repair, the repair queue and the tombstone purge, which
  * this class runs with a grace period of a few seconds ({@code -Dneedlestack.tombstone.grace.seconds}
- * through {@code NEEDLESTACK_JAVA_OPTS}).
+ * through {@code NEEDLESTACK_JAVA_OPTS}). Conditional creates ({@code If-None-Match: *}) racing
+ * through every gateway have exactly one winner.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,6 +72,7 @@ class ClusterListingIT {
     private static final int GRACE_SECONDS = 15;
     private static final String BUCKET = "listing";
     private static final String TOMB = "tombs";
+    private static final String LOCKS = "locks";
     private static final String JAVA_OPTS = "needlestack.it.java.opts";
     /** Several prefixes, and names whose UTF-16 order differs from their UTF-8 byte order. */
     private static final String[] PREFIXES = {"a/", "a/b/", "b-", "z/", "\u00e9t\u00e9/", "\u65e5\u672c/",
@@ -347,6 +349,69 @@ class ClusterListingIT {
             c.listObjectVersionsPaginator(r -> r.bucket(TOMB)).versions().forEach(v -> versions.add(v.key()));
             assertEquals(List.of(), versions, "deleted keys in ListObjectVersions through n" + (gw + 1) + " " + when);
         }
+    }
+
+    /**
+     * Conditional writes across gateways: writers on all three gateways race to create each key
+     * with {@code If-None-Match: *}; exactly one wins per key (the gateways share the key's write
+     * lock through Hazelcast; a lock per gateway would let one writer per gateway win), the others
+     * get 412 or 409, and every gateway then reads the winner's body. An {@code If-Match} write
+     * through another gateway with the winner's ETag replaces it; one with a stale ETag does not.
+     */
+    @Test
+    @Order(3)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void conditionalCreatesRacingThroughEveryGatewayHaveOneWinner() throws Exception {
+        s3[0].createBucket(b -> b.bucket(LOCKS));
+        int perGateway = 3;
+        ExecutorService pool = Executors.newFixedThreadPool(NODES * perGateway);
+        long refused = 0;
+        try {
+            for (int k = 0; k < 10; k++) {
+                String key = "lock-" + k;
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Future<Integer>> writers = new ArrayList<>();
+                for (int w = 0; w < NODES * perGateway; w++) {
+                    S3Client c = s3[w % NODES];
+                    String body = ("writer " + w + " ").repeat(64 * 1024 / 9);
+                    int writer = w;
+                    writers.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            c.putObject(r -> r.bucket(LOCKS).key(key).ifNoneMatch("*"), RequestBody.fromString(body));
+                            return writer;
+                        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                            assertTrue(e.statusCode() == 412 || e.statusCode() == 409, key + ": " + e.getMessage());
+                            return -1;
+                        }
+                    }));
+                }
+                go.countDown();
+                List<Integer> won = new ArrayList<>();
+                for (Future<Integer> f : writers) {
+                    int r = f.get(60, TimeUnit.SECONDS);
+                    if (r >= 0) {
+                        won.add(r);
+                    } else {
+                        refused++;
+                    }
+                }
+                assertEquals(1, won.size(), key + " was created by writers " + won);
+                for (S3Client c : s3) {
+                    assertTrue(c.getObjectAsBytes(r -> r.bucket(LOCKS).key(key)).asUtf8String()
+                            .startsWith("writer " + won.get(0) + " "), key + " does not hold its winner's body");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println("conditional creates: 10 keys, 1 winner each, " + refused + " refused");
+        String etag = s3[0].headObject(r -> r.bucket(LOCKS).key("lock-0")).eTag();
+        s3[1].putObject(r -> r.bucket(LOCKS).key("lock-0").ifMatch(etag), RequestBody.fromString("released"));
+        var stale = assertThrows(software.amazon.awssdk.services.s3.model.S3Exception.class,
+                () -> s3[2].putObject(r -> r.bucket(LOCKS).key("lock-0").ifMatch(etag), RequestBody.fromString("late")));
+        assertEquals(412, stale.statusCode());
+        assertEquals("released", s3[2].getObjectAsBytes(r -> r.bucket(LOCKS).key("lock-0")).asUtf8String());
     }
 
     /** Exactly the expected keys, each once, in UTF-8 byte order. */

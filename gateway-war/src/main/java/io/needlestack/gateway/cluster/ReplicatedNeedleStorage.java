@@ -233,6 +233,19 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
     }
 
     /**
+     * Asks at least N - W + 1 replicas (and at least R), strictly: a read that degraded to fewer
+     * answers (a replica down, read-held or out of call slots) could miss a write that W replicas
+     * acknowledged, and a conditional write must not pass on it.
+     */
+    @Override
+    public Optional<NeedleRecord> headLatest(NeedleKey key) {
+        List<RingNode> targets = replicas(key);
+        int w = Math.min(levels.w(), targets.size());
+        int needed = Math.min(targets.size(), Math.max(levels.r(), targets.size() - w + 1));
+        return read(key, node -> PromisedHead.unpromised(nodes.apply(node).head(key)), needed, true).record();
+    }
+
+    /**
      * The newest version, asking every replica for a call-back promise: promised when the
      * replicas that promised make every write quorum contain one of them (promises + W > N).
      */
@@ -248,11 +261,20 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
 
     /** Asks every replica, waits for R answers (or all), returns the newest, repairs the stale. */
     private PromisedHead read(NeedleKey key, Function<RingNode, PromisedHead> ask) {
+        return read(key, ask, Math.min(levels.r(), replicas(key).size()), strictReads);
+    }
+
+    /**
+     * Asks every replica, waits for {@code needed} answers (or all), returns the newest, repairs
+     * the stale.
+     *
+     * @param strict refuse (503) a read that fewer than {@code needed} replicas answered
+     */
+    private PromisedHead read(NeedleKey key, Function<RingNode, PromisedHead> ask, int needed, boolean strict) {
         List<RingNode> targets = replicas(key);
         if (targets.size() == 1) {
             return ask.apply(targets.get(0));
         }
-        int needed = Math.min(levels.r(), targets.size());
         Map<String, Optional<NeedleRecord>> answers = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger promises = new java.util.concurrent.atomic.AtomicInteger();
         CountDownLatch enough = new CountDownLatch(needed);
@@ -299,7 +321,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
             throw new StoreUnavailableException("no replica of " + key.name() + " answered");
         }
         if (got.size() < needed) {
-            if (strictReads) {
+            if (strict) {
                 throw new StoreUnavailableException("only " + got.size() + " of the " + needed
                         + " replicas a read needs answered for " + key.name() + " (strict reads)");
             }

@@ -225,6 +225,11 @@ public class RoutedNeedleStorage implements NeedleStorage {
     }
 
     @Override
+    public Optional<NeedleRecord> headLatest(NeedleKey key) {
+        return target().headLatest(key);
+    }
+
+    @Override
     public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
         return target().head(key, versionId);
     }

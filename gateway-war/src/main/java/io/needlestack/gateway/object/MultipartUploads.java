@@ -129,9 +129,12 @@ public class MultipartUploads {
 
     /**
      * Completes an upload from the parts the client names: checks order, ETags and sizes as S3
-     * does, writes the object's manifest, and removes the upload and every part not used.
+     * does, writes the object's manifest if {@code condition} holds for the key's current object
+     * (checked under the key's write lock), and removes the upload and every part not used. When
+     * the manifest is not written (the condition failed, the storage refused), the upload stays
+     * as it was: the client may complete it again or abort it.
      */
-    public StoredObject complete(Upload upload, List<PartRef> refs) {
+    public StoredObject complete(Upload upload, List<PartRef> refs, ObjectPrecondition condition) {
         if (refs.isEmpty()) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML, "You must specify at least one part");
         }
@@ -176,7 +179,7 @@ public class MultipartUploads {
         meta.put(ObjectAttributes.ETAG, HexFormat.of().formatHex(md5s.digest()) + "-" + refs.size());
         long hlc = objects.now();
         StoredObject done = objects.putManifest(upload.bucket(), upload.key(), new Manifest(chunks), meta, hlc,
-                ObjectStore.newVersionId(hlc));
+                ObjectStore.newVersionId(hlc), condition, false);
         java.util.Set<Integer> used = new java.util.HashSet<>();
         refs.forEach(r -> used.add(r.number()));
         removeUpload(upload, uploaded.values(), used);

@@ -40,6 +40,17 @@ public interface NeedleStorage {
         return 0;
     }
 
+    /**
+     * The newest version of a key as the next write will find it, for a conditional write's check:
+     * never a kept answer of the object cache, and in a cluster asked of enough replicas that
+     * every write quorum overlaps them (at least N - W + 1, and at least R); when fewer answer, a
+     * retryable {@code StoreUnavailableException} rather than an answer that may miss the last
+     * acknowledged write.
+     */
+    default Optional<NeedleRecord> headLatest(NeedleKey key) {
+        return head(key);
+    }
+
     /** One given version of a key. */
     Optional<NeedleRecord> head(NeedleKey key, String versionId);
 

@@ -2,6 +2,7 @@ package io.needlestack.gateway.object;
 
 import io.needlestack.core.clock.HybridLogicalClock;
 import io.needlestack.core.config.NodeConfig;
+import io.needlestack.core.platform.PlatformServices;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 import io.needlestack.storage.store.NeedleKey;
@@ -55,6 +56,7 @@ public class ObjectStore {
     ManagedScheduledExecutorService scheduler;
 
     private HybridLogicalClock clock;
+    private ObjectWriteLocks writeLocks;
     private long chunkBytes;
     private long collectDelaySeconds;
 
@@ -64,6 +66,10 @@ public class ObjectStore {
         chunkBytes = config.getLong("needlestack.chunk.bytes", 5L * 1024 * 1024);
         collectDelaySeconds = config.getLong(COLLECT_DELAY_PROPERTY, 300);
         clock = HybridLogicalClock.persistent(config.dataDirectory().resolve("gateway").resolve("hlc"));
+        PlatformServices platform = new PlatformServices();
+        writeLocks = new ObjectWriteLocks(platform::hazelcast,
+                config.getLong("needlestack.conditional.lock.wait.millis", 10_000),
+                config.getLong("needlestack.conditional.lock.lease.millis", 600_000));
     }
 
     /** Size of the chunks large objects are cut into. */
@@ -84,13 +90,34 @@ public class ObjectStore {
      *               case nothing is stored
      */
     public StoredObject put(String bucket, String key, Map<String, String> meta, InputStream body, long length) {
+        return put(bucket, key, meta, body, length, ObjectPrecondition.NONE);
+    }
+
+    /**
+     * Stores an object if {@code condition} holds for the key's current object (a conditional
+     * write). The condition is checked first, before any of the body is read, so that a write
+     * bound to fail fails at once; then again under the key's write lock, right before the write
+     * that makes the new version current (for a chunked object, after its chunks are written and
+     * before its manifest is), as S3 checks it when the upload completes.
+     *
+     * @param condition {@link ObjectPrecondition#NONE} for an unconditional write
+     */
+    public StoredObject put(String bucket, String key, Map<String, String> meta, InputStream body, long length,
+                            ObjectPrecondition condition) {
+        if (condition != ObjectPrecondition.NONE) {
+            condition.check(latest(bucket, key));
+        }
         long hlc = clock.now();
         String version = newVersionId(hlc);
         if (length <= chunkBytes) {
             Map<String, String> m = new HashMap<>(meta);
             m.put(ObjectAttributes.SIZE, Long.toString(length));
-            PutResult r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, version, false, m),
-                    body, length, false);
+            PutResult r;
+            // Held while the body streams in: a small body is written as it arrives, in one needle.
+            try (ObjectWriteLocks.Held held = lockFor(bucket, key, condition)) {
+                r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, version, false, m),
+                        body, length, false);
+            }
             collect(bucket, r.superseded());
             return new StoredObject(bucket, key, r.record());
         }
@@ -99,25 +126,49 @@ public class ObjectStore {
         List<Manifest.Chunk> chunks = writeChunks(bucket, key + "\n" + version, in, length, hlc);
         Map<String, String> m = new HashMap<>(meta);
         m.put(ObjectAttributes.ETAG, HexFormat.of().formatHex(md5.digest()));
-        return putManifest(bucket, key, new Manifest(chunks), m, hlc, version);
+        return putManifest(bucket, key, new Manifest(chunks), m, hlc, version, condition, true);
     }
 
     /**
-     * Writes the object needle of a chunked object (a large PUT or a completed multipart upload).
-     * On failure the chunks are collected again.
+     * The key's write lock when {@code condition} is a condition, checked once the lock is held;
+     * nothing to hold otherwise.
+     */
+    private ObjectWriteLocks.Held lockFor(String bucket, String key, ObjectPrecondition condition) {
+        if (condition == ObjectPrecondition.NONE) {
+            return () -> { };
+        }
+        ObjectWriteLocks.Held held = writeLocks.lock(bucket, key);
+        try {
+            condition.check(latest(bucket, key));
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+        return held;
+    }
+
+    /**
+     * Writes the object needle of a chunked object (a large PUT or a completed multipart upload),
+     * if {@code condition} holds (checked under the key's write lock).
+     *
+     * @param ownsChunks whether the chunks are this write's alone, and collected again if it fails
+     *                   (a large PUT's); a multipart upload's chunks stay with the upload, which
+     *                   the client may complete again or abort
      */
     StoredObject putManifest(String bucket, String key, Manifest manifest, Map<String, String> meta, long hlc,
-                             String version) {
+                             String version, ObjectPrecondition condition, boolean ownsChunks) {
         Map<String, String> m = new HashMap<>(meta);
         m.put(ObjectAttributes.SIZE, Long.toString(manifest.length()));
         m.put(ObjectAttributes.MANIFEST, "1");
         byte[] data = manifest.encode();
         PutResult r;
-        try {
+        try (ObjectWriteLocks.Held held = lockFor(bucket, key, condition)) {
             r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, version, false, m),
                     new ByteArrayInputStream(data), data.length, false);
         } catch (RuntimeException e) {
-            deleteChunks(bucket, manifest.chunks());
+            if (ownsChunks) {
+                deleteChunks(bucket, manifest.chunks());
+            }
             throw e;
         }
         collect(bucket, r.superseded());
@@ -152,6 +203,13 @@ public class ObjectStore {
     /** The newest live version of an object. */
     public Optional<StoredObject> head(String bucket, String key) {
         return storage.head(NeedleKey.object(bucket, key))
+                .filter(r -> !r.tombstone())
+                .map(r -> new StoredObject(bucket, key, r));
+    }
+
+    /** The newest live version of an object as the next write finds it ({@link NeedleStorage#headLatest}). */
+    private Optional<StoredObject> latest(String bucket, String key) {
+        return storage.headLatest(NeedleKey.object(bucket, key))
                 .filter(r -> !r.tombstone())
                 .map(r -> new StoredObject(bucket, key, r));
     }

@@ -358,6 +358,28 @@ class ReplicatedNeedleStorageTest {
         assertEquals(0, degraded.sum(), "a refused read is not a degraded one");
     }
 
+    /**
+     * A conditional write's check asks N - W + 1 replicas even when R is 1, and refuses (503) when
+     * fewer answer, where a plain read degrades to what one replica says.
+     */
+    @Test
+    void theLatestHeadOfAConditionalWriteOverlapsEveryWriteQuorumOrRefuses() {
+        ReplicatedNeedleStorage s = storage(2, 1);
+        NeedleKey key = NeedleKey.object("b", "k");
+        replicas.get("c").down = true;
+        s.put(write("k", 10), bytes("abc"), 3, false);
+        replicas.get("c").down = false;
+        // c missed the write and answers alone: a plain read at R=1 takes its word, the check refuses.
+        replicas.get("a").down = true;
+        replicas.get("b").down = true;
+        assertTrue(s.head(key).isEmpty(), "a plain read at R=1 takes c's answer alone");
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> s.headLatest(key));
+        assertTrue(e.retryable());
+        // N - W + 1 = 2 answers always include a or b, which hold the write.
+        replicas.get("b").down = false;
+        assertEquals(10, s.headLatest(key).orElseThrow().hlc(), "two of three answered");
+    }
+
     /** A version overwritten between the read's HEAD and its open is reported as gone (retryable), not as an outage. */
     @Test
     void openingAVersionAnOverwriteReplacedSaysItIsGone() {

@@ -226,6 +226,23 @@ class MultipartIT extends S3TestSupport {
     assertObjectEquals(s3, bucket, key, c.digests());
   }
 
+  /**
+   * CompleteMultipartUpload's Location is the object's absolute URL as the client addressed the
+   * node (path style here), its key URL-encoded: it decodes to the bucket and key.
+   */
+  @Test
+  void completeAnswersTheObjectsAbsoluteUrl() throws Exception {
+    String key = "dir/one part+é";
+    String id = start(key);
+    GeneratedContent c = new GeneratedContent(9, 10);
+    CompletedPart a = upload(key, id, 1, c);
+    String location = s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id)
+        .multipartUpload(m -> m.parts(a))).location();
+    String endpoint = node.endpoint().toString().replaceAll("/$", "");
+    assertEquals(endpoint + "/" + bucket + "/dir/one%20part%2B%C3%A9", location);
+    assertEquals("/" + bucket + "/" + key, java.net.URI.create(location).getPath());
+  }
+
   @Test
   void unknownUploadIdIsNoSuchUpload() {
     CompletedPart p = CompletedPart.builder().partNumber(1)

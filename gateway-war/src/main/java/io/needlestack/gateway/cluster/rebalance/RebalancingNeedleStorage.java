@@ -54,6 +54,12 @@ public final class RebalancingNeedleStorage implements NeedleStorage {
         return withFallback(key, () -> next.head(key), node -> node.head(key));
     }
 
+    /** The new owners' quorum first; the previous owners for what has not moved yet, as {@link #head}. */
+    @Override
+    public Optional<NeedleRecord> headLatest(NeedleKey key) {
+        return withFallback(key, () -> next.headLatest(key), node -> node.head(key));
+    }
+
     @Override
     public Optional<NeedleRecord> head(NeedleKey key, String versionId) {
         return withFallback(key, () -> next.head(key, versionId), node -> node.head(key, versionId));

@@ -79,6 +79,12 @@ public abstract class CachingNeedleStorage implements NeedleStorage {
         return answer.record();
     }
 
+    /** Never from a kept answer: a conditional write's check goes to the store (a default method would not). */
+    @Override
+    public Optional<NeedleRecord> headLatest(NeedleKey key) {
+        return delegate.headLatest(key);
+    }
+
     @Override
     public PutResult put(NeedleWrite write, InputStream data, long length, boolean keepOlderVersions) {
         try {

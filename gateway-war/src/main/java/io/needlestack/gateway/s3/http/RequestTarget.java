@@ -3,6 +3,7 @@ package io.needlestack.gateway.s3.http;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -43,6 +44,23 @@ public record RequestTarget(String bucket, String key, boolean virtualHosted) {
         }
         String key = p.substring(slash + 1);
         return new RequestTarget(decode(p.substring(0, slash)), key.isEmpty() ? null : decode(key), false);
+    }
+
+    /**
+     * The object's absolute URL as the client addressed this request (CompleteMultipartUpload's
+     * {@code Location}): virtual-host style keeps the host, which names the bucket; path style adds
+     * the bucket. The key is percent-encoded with its slashes kept, as S3 writes it.
+     *
+     * @param scheme {@code http} or {@code https}, as the client sent the request
+     * @param host   the Host the client sent (with its port)
+     */
+    public String objectUrl(String scheme, String host) {
+        return scheme + "://" + host + (virtualHosted ? "" : "/" + encodePath(bucket)) + "/" + encodePath(key);
+    }
+
+    /** S3's URL encoding of a key: percent-encoding, a space as %20, slashes left as they are. */
+    public static String encodePath(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
     }
 
     static String virtualHostBucket(String host, List<String> domains) {

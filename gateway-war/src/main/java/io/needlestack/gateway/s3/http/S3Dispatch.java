@@ -62,6 +62,7 @@ public class S3Dispatch {
         Map<String, List<String>> headers = headers(http);
         S3Request req = new S3Request(http.getMethod().toUpperCase(Locale.ROOT), target.bucket(), target.key(),
                 http.getQueryString(), headers, (String) http.getAttribute(S3ExceptionMapper.REQUEST_ID));
+        req.addressedAs(scheme(http), host(http), target.virtualHosted());
         AuthResult auth = authentication.authenticate(http.getMethod(), rawPath, http.getQueryString(), headers,
                 target.virtualHosted() ? target.bucket() : null);
         if (auth.anonymous()) {
@@ -80,6 +81,31 @@ public class S3Dispatch {
         }
         req.authenticated(authentication.principal(auth), body, length);
         return router.route(req);
+    }
+
+    /**
+     * The scheme the client used: a TLS-terminating proxy in front says it in
+     * {@code X-Forwarded-Proto}, since the node itself then sees plain HTTP.
+     */
+    static String scheme(HttpServletRequest http) {
+        String forwarded = http.getHeader("x-forwarded-proto");
+        if (forwarded != null) {
+            String first = forwarded.split(",", 2)[0].trim().toLowerCase(Locale.ROOT);
+            if (first.equals("https") || first.equals("http")) {
+                return first;
+            }
+        }
+        return http.getScheme();
+    }
+
+    /** The Host the client sent; an HTTP/1.0 request without one gets the address it reached. */
+    static String host(HttpServletRequest http) {
+        String host = http.getHeader("host");
+        if (host != null && !host.isBlank()) {
+            return host.trim();
+        }
+        String name = http.getServerName();
+        return (name.indexOf(':') >= 0 ? "[" + name + "]" : name) + ":" + http.getServerPort();
     }
 
     /** An empty payload still has its digest, signature and trailer to check. */

@@ -28,6 +28,9 @@ public final class S3Request {
     private S3Principal principal;
     private InputStream body;
     private long contentLength;
+    private String scheme = "http";
+    private String host;
+    private boolean virtualHosted;
 
     /**
      * @param method      HTTP method
@@ -192,6 +195,22 @@ public final class S3Request {
         S3Request r = new S3Request(method, otherBucket, otherKey, null, h, requestId);
         r.principal = principal;
         return r;
+    }
+
+    /**
+     * The object's absolute URL as the client addressed it ({@code http://host:port/bucket/key},
+     * or {@code http://bucket.domain/key} virtual-host style), as CompleteMultipartUpload's
+     * {@code Location} gives it.
+     */
+    public String objectUrl() {
+        return new RequestTarget(bucket, key, virtualHosted).objectUrl(scheme, host);
+    }
+
+    /** How the client addressed this node: for {@link #objectUrl()}. */
+    void addressedAs(String scheme, String host, boolean virtualHosted) {
+        this.scheme = scheme;
+        this.host = host;
+        this.virtualHosted = virtualHosted;
     }
 
     void authenticated(S3Principal who, InputStream payload, long length) {

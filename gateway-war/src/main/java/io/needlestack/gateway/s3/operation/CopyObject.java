@@ -1,6 +1,7 @@
 package io.needlestack.gateway.s3.operation;
 
 import io.needlestack.gateway.object.ObjectAttributes;
+import io.needlestack.gateway.object.ObjectPrecondition;
 import io.needlestack.gateway.object.ObjectStore;
 import io.needlestack.gateway.object.StoredObject;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
@@ -17,7 +18,8 @@ import java.util.Map;
 /**
  * CopyObject: {@code x-amz-copy-source} names the source; {@code x-amz-metadata-directive} COPY
  * (default) keeps the source's metadata, REPLACE takes the request's. The
- * {@code x-amz-copy-source-if-*} conditions are checked against the source.
+ * {@code x-amz-copy-source-if-*} conditions are checked against the source, {@code If-None-Match}
+ * and {@code If-Match} against the destination ({@link WritePreconditions}).
  */
 @ApplicationScoped
 public class CopyObject {
@@ -32,6 +34,7 @@ public class CopyObject {
         Bucket target = access.require(req);
         PutObject.requireKey(req);
         Unsupported.checkNewObject(req);
+        ObjectPrecondition condition = WritePreconditions.of(req);
         CopySource source = CopySource.resolve(req, access, objects);
         Bucket from = source.bucket();
         StoredObject src = source.object();
@@ -51,7 +54,7 @@ public class CopyObject {
         meta.put(ObjectAttributes.OWNER, req.principal().userId());
         StoredObject copy;
         try (InputStream in = objects.open(src, 0, src.size())) {
-            copy = objects.put(target.name(), req.key(), meta, in, src.size());
+            copy = objects.put(target.name(), req.key(), meta, in, src.size(), condition);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -4,12 +4,12 @@ import io.needlestack.gateway.object.ObjectStore;
 import io.needlestack.gateway.object.StoredObject;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
+import io.needlestack.gateway.s3.http.RequestTarget;
 import io.needlestack.gateway.s3.http.S3Request;
 import io.needlestack.gateway.s3.xml.XmlWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -145,7 +145,7 @@ public class ListObjects {
 
     /** S3's encoding-type=url: percent-encoding with spaces as %20, slashes left as they are. */
     static String enc(String s, boolean url) {
-        return url ? URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/") : s;
+        return url ? RequestTarget.encodePath(s) : s;
     }
 
     static String encodeToken(String marker) {

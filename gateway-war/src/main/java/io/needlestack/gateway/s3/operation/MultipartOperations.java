@@ -2,6 +2,7 @@ package io.needlestack.gateway.s3.operation;
 
 import io.needlestack.gateway.object.MultipartUploads;
 import io.needlestack.gateway.object.ObjectAttributes;
+import io.needlestack.gateway.object.ObjectPrecondition;
 import io.needlestack.gateway.object.StoredObject;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
@@ -59,7 +60,7 @@ public class MultipartOperations {
     /** CompleteMultipartUpload: {@code POST /bucket/key?uploadId=ID}. */
     public Response completeMultipartUpload(S3Request req) {
         Bucket b = access.require(req);
-        Unsupported.checkConditions(req);
+        ObjectPrecondition condition = WritePreconditions.of(req);
         MultipartUploads.Upload u = uploads.require(b.name(), req.key(), req.param("uploadId").orElseThrow());
         XmlRequestBody body = XmlRequestBody.parse(req.body(), 4 * 1024 * 1024);
         if (!"CompleteMultipartUpload".equals(body.rootName())) {
@@ -78,9 +79,9 @@ public class MultipartOperations {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
         }
-        StoredObject o = uploads.complete(u, refs);
+        StoredObject o = uploads.complete(u, refs, condition);
         XmlWriter doc = XmlWriter.document("CompleteMultipartUploadResult", XmlWriter.S3_NS);
-        doc.element("Location", "/" + b.name() + "/" + req.key()).element("Bucket", b.name())
+        doc.element("Location", req.objectUrl()).element("Bucket", b.name())
                 .element("Key", req.key()).element("ETag", Responses.quoted(o.etag()));
         return Responses.xml(doc);
     }

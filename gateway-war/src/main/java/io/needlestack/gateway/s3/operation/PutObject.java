@@ -2,6 +2,7 @@ package io.needlestack.gateway.s3.operation;
 
 import io.needlestack.core.naming.ObjectKeys;
 import io.needlestack.gateway.object.ObjectAttributes;
+import io.needlestack.gateway.object.ObjectPrecondition;
 import io.needlestack.gateway.object.ObjectStore;
 import io.needlestack.gateway.object.StoredObject;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
@@ -14,7 +15,11 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** PutObject: stores the payload durably and answers with its ETag (the MD5 of the data). */
+/**
+ * PutObject: stores the payload durably and answers with its ETag (the MD5 of the data); with
+ * {@code If-None-Match: *} or {@code If-Match} only if the key's object allows it
+ * ({@link WritePreconditions}).
+ */
 @ApplicationScoped
 public class PutObject {
 
@@ -31,11 +36,11 @@ public class PutObject {
         Bucket b = access.require(req);
         requireKey(req);
         Unsupported.checkNewObject(req);
+        ObjectPrecondition condition = WritePreconditions.of(req);
         long length = requireLength(req, MAX_PUT_BYTES);
         Map<String, String> meta = metadataFrom(req);
         meta.put(ObjectAttributes.OWNER, req.principal().userId());
-        StoredObject o = objects.put(b.name(), req.key(), meta,
-                req.body(), length);
+        StoredObject o = objects.put(b.name(), req.key(), meta, req.body(), length, condition);
         return Response.ok().header("ETag", Responses.quoted(o.etag())).build();
     }
 

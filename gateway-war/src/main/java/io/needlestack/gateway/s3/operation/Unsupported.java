@@ -16,10 +16,6 @@ import java.util.Set;
  * for a version id, deleted the object's only version when it named another one.
  *
  * <ul>
- *   <li>conditional writes ({@code If-None-Match}, {@code If-Match} on PutObject, CopyObject and
- *       CompleteMultipartUpload): {@code 501 NotImplemented}, as S3 answers for conditions it
- *       does not support; clients that lock with {@code If-None-Match: *} fail instead of
- *       overwriting each other;</li>
  *   <li>server-side encryption, object tags and object lock: {@code 501 NotImplemented};</li>
  *   <li>a storage class other than STANDARD: {@code 400 InvalidStorageClass};</li>
  *   <li>ACLs other than the owner's own ({@code private}, {@code bucket-owner-full-control}):
@@ -50,9 +46,12 @@ final class Unsupported {
     private Unsupported() {
     }
 
-    /** Checks a request that creates an object: PutObject, CopyObject, CreateMultipartUpload. */
+    /**
+     * Checks a request that creates an object: PutObject, CopyObject, CreateMultipartUpload. Their
+     * write conditions are {@link WritePreconditions}' (CreateMultipartUpload takes none: S3 checks
+     * them when the upload completes).
+     */
     static void checkNewObject(S3Request req) {
-        checkConditions(req);
         for (String h : ENCRYPTION) {
             if (req.header(h).isPresent()) {
                 throw notImplemented(req, "Server-side encryption (" + h + ") is not implemented yet.");
@@ -85,14 +84,6 @@ final class Unsupported {
         checkMetadataSize(req);
     }
 
-    /** Conditional writes: PutObject, CopyObject and CompleteMultipartUpload. */
-    static void checkConditions(S3Request req) {
-        for (String h : new String[] {"if-none-match", "if-match"}) {
-            if (req.header(h).isPresent()) {
-                throw notImplemented(req, "Conditional writes (" + h + " on a write) are not implemented yet.");
-            }
-        }
-    }
 
     /** S3's 2 KB limit on user metadata. */
     static void checkMetadataSize(S3Request req) {

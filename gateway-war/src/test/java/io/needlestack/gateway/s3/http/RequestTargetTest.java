@@ -41,4 +41,17 @@ class RequestTargetTest {
         assertEquals(S3ErrorCode.INVALID_URI, e.errorCode());
         assertThrows(S3Exception.class, () -> RequestTarget.parse("/b/%C3", null, DOMAINS));
     }
+
+    @Test
+    void objectUrlAsTheClientAddressedIt() {
+        RequestTarget path = RequestTarget.parse("/b/dir/a%20b+c%C3%A9", "127.0.0.1:8080", DOMAINS);
+        assertEquals("http://127.0.0.1:8080/b/dir/a%20b%2Bc%C3%A9", path.objectUrl("http", "127.0.0.1:8080"));
+        RequestTarget vh = RequestTarget.parse("/x/y.jpg", "my-bucket.s3.example.com", DOMAINS);
+        assertEquals("https://my-bucket.s3.example.com/x/y.jpg", vh.objectUrl("https", "my-bucket.s3.example.com"));
+        // The key decodes from the URL it is written into: a client can fetch it back.
+        String key = "a?b#c&d=e %25/~*'()";
+        RequestTarget t = new RequestTarget("b", key, false);
+        String url = t.objectUrl("http", "h:1");
+        assertEquals(key, RequestTarget.parse(url.substring("http://h:1".length()), "h:1", DOMAINS).key());
+    }
 }
