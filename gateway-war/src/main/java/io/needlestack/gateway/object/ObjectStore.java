@@ -238,9 +238,20 @@ public class ObjectStore {
 
     /** Deletes an object (S3 deletes of absent keys succeed too). */
     public void delete(String bucket, String key) {
-        long hlc = clock.now();
-        PutResult r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, newVersionId(hlc), true, null),
-                InputStream.nullInputStream(), 0, false);
+        delete(bucket, key, ObjectPrecondition.NONE);
+    }
+
+    /**
+     * Deletes an object if {@code condition} holds for it (a conditional delete, checked under the
+     * key's write lock as a conditional write is).
+     */
+    public void delete(String bucket, String key, ObjectPrecondition condition) {
+        PutResult r;
+        try (ObjectWriteLocks.Held held = lockFor(bucket, key, condition)) {
+            long hlc = clock.now();
+            r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, newVersionId(hlc), true, null),
+                    InputStream.nullInputStream(), 0, false);
+        }
         collect(bucket, r.superseded());
     }
 

@@ -19,11 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeletedObject;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Conditional writes ({@code If-None-Match: *}, {@code If-Match}) on PutObject, CopyObject and
- * CompleteMultipartUpload, through the AWS SDK: a write whose condition fails changes nothing,
+ * CompleteMultipartUpload, and conditional deletes ({@code If-Match}, DeleteObjects' ETags),
+ * through the AWS SDK: a write whose condition fails changes nothing,
  * and of many writers racing to create one key with {@code If-None-Match: *} exactly one wins
  * (the others get 412, or 409 ConditionalRequestConflict), as a lock file needs.
  */
@@ -113,6 +117,30 @@ class ConditionalWriteIT extends S3TestSupport {
     s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id).ifMatch(existing)
         .multipartUpload(m -> m.parts(part)));
     assertObjectEquals(s3, bucket, key, c.digests());
+  }
+
+  @Test
+  void conditionalDeletesRemoveOnlyTheVersionNamed() {
+    String v1 = s3.putObject(r -> r.bucket(bucket).key("del"), RequestBody.fromString("v1")).eTag();
+    String v2 = s3.putObject(r -> r.bucket(bucket).key("del"), RequestBody.fromString("v2")).eTag();
+    assertS3Error(412, "PreconditionFailed", () -> s3.deleteObject(r -> r.bucket(bucket).key("del").ifMatch(v1)));
+    assertEquals("v2", get("del"));
+    s3.deleteObject(r -> r.bucket(bucket).key("del").ifMatch(v2));
+    assertS3Error(404, "NoSuchKey", () -> s3.headObject(r -> r.bucket(bucket).key("del")));
+    assertS3Error(404, "NoSuchKey", () -> s3.deleteObject(r -> r.bucket(bucket).key("del").ifMatch("*")));
+
+    // DeleteObjects: each object's ETag element is its own condition.
+    String a = s3.putObject(r -> r.bucket(bucket).key("batch-a"), RequestBody.fromString("a")).eTag();
+    s3.putObject(r -> r.bucket(bucket).key("batch-b"), RequestBody.fromString("b"));
+    var result = s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(
+        ObjectIdentifier.builder().key("batch-a").eTag(a).build(),
+        ObjectIdentifier.builder().key("batch-b").eTag(a).build(),
+        ObjectIdentifier.builder().key("batch-none").eTag(a).build())));
+    assertEquals(List.of("batch-a"), result.deleted().stream().map(DeletedObject::key).toList());
+    assertEquals(Map.of("batch-b", "PreconditionFailed", "batch-none", "NoSuchKey"), result.errors().stream()
+        .collect(java.util.stream.Collectors.toMap(S3Error::key, S3Error::code)));
+    assertEquals("b", get("batch-b"));
+    assertS3Error(404, "NoSuchKey", () -> s3.headObject(r -> r.bucket(bucket).key("batch-a")));
   }
 
   /**

@@ -6,7 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
-/** DeleteObject: writes a tombstone; deleting an absent key succeeds, as in S3. */
+/**
+ * DeleteObject: writes a tombstone; deleting an absent key succeeds, as in S3. With
+ * {@code If-Match} only if the key's object has that ETag ({@link WritePreconditions#ofDelete}).
+ */
 @ApplicationScoped
 public class DeleteObject {
 
@@ -20,7 +23,7 @@ public class DeleteObject {
         Bucket b = access.require(req);
         PutObject.requireKey(req);
         Unsupported.requireNullVersion(req);
-        objects.delete(b.name(), req.key());
+        objects.delete(b.name(), req.key(), WritePreconditions.ofDelete(req));
         return Response.noContent().build();
     }
 }

@@ -1,6 +1,7 @@
 package io.needlestack.gateway.s3.operation;
 
 import io.needlestack.core.naming.ObjectKeys;
+import io.needlestack.gateway.object.ObjectPrecondition;
 import io.needlestack.gateway.object.ObjectStore;
 import io.needlestack.gateway.s3.error.S3ErrorCode;
 import io.needlestack.gateway.s3.error.S3Exception;
@@ -14,7 +15,11 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.w3c.dom.Element;
 
-/** DeleteObjects: up to 1,000 keys in one request, each answered on its own; Quiet reports errors only. */
+/**
+ * DeleteObjects: up to 1,000 keys in one request, each answered on its own; Quiet reports errors
+ * only. An object's {@code ETag} element makes its delete conditional, as {@code If-Match} does
+ * for DeleteObject.
+ */
 @ApplicationScoped
 public class DeleteObjects {
 
@@ -53,11 +58,21 @@ public class DeleteObjects {
                 error(doc, key, version, S3ErrorCode.NO_SUCH_VERSION);
                 continue;
             }
+            if (XmlRequestBody.childText(e, "LastModifiedTime") != null || XmlRequestBody.childText(e, "Size") != null) {
+                // Directory buckets' conditions: refused, as ignoring them would delete what was to be kept.
+                error(doc, key, version, S3ErrorCode.NOT_IMPLEMENTED);
+                continue;
+            }
+            String etag = XmlRequestBody.childText(e, "ETag");
+            ObjectPrecondition condition = etag == null ? ObjectPrecondition.NONE
+                    : WritePreconditions.ifMatch(etag, "/" + b.name() + "/" + key, key);
             try {
-                objects.delete(b.name(), key);
+                objects.delete(b.name(), key, condition);
                 if (!quiet) {
                     doc.start("Deleted").element("Key", key).element("VersionId", version).end();
                 }
+            } catch (S3Exception ex) {
+                error(doc, key, version, ex.errorCode());
             } catch (NeedleStoreException ex) {
                 error(doc, key, version, ex.retryable() ? S3ErrorCode.SERVICE_UNAVAILABLE : S3ErrorCode.INTERNAL_ERROR);
             }

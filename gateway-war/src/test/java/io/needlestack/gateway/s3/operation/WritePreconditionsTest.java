@@ -24,12 +24,16 @@ class WritePreconditionsTest {
     private static final Optional<StoredObject> PRESENT = Optional.of(new StoredObject("bucket", "key",
             new NeedleRecord(NeedleKey.object("bucket", "key"), 1, "v1", false, Map.of(), 3, ETAG, 0, 1, 0, 100)));
 
-    private static ObjectPrecondition of(String... headerPairs) {
+    private static S3Request request(String method, String... headerPairs) {
         Map<String, List<String>> headers = new HashMap<>();
         for (int i = 0; i < headerPairs.length; i += 2) {
             headers.put(headerPairs[i], List.of(headerPairs[i + 1]));
         }
-        return WritePreconditions.of(new S3Request("PUT", "bucket", "key", "", headers, "req"));
+        return new S3Request(method, "bucket", "key", "", headers, "req");
+    }
+
+    private static ObjectPrecondition of(String... headerPairs) {
+        return WritePreconditions.of(request("PUT", headerPairs));
     }
 
     private static S3Exception refusal(ObjectPrecondition p, Optional<StoredObject> current) {
@@ -76,5 +80,19 @@ class WritePreconditionsTest {
         ObjectPrecondition p = of("if-match", "*", "if-none-match", "*");
         assertEquals(S3ErrorCode.PRECONDITION_FAILED, refusal(p, PRESENT).errorCode());
         assertEquals(S3ErrorCode.NO_SUCH_KEY, refusal(p, Optional.empty()).errorCode());
+    }
+
+    @Test
+    void deletesTakeIfMatchAndRefuseWhatTheyWouldIgnore() {
+        assertSame(ObjectPrecondition.NONE, WritePreconditions.ofDelete(request("DELETE")));
+        ObjectPrecondition p = WritePreconditions.ofDelete(request("DELETE", "if-match", "\"" + ETAG + "\""));
+        assertDoesNotThrow(() -> p.check(PRESENT));
+        assertEquals(S3ErrorCode.NO_SUCH_KEY, refusal(p, Optional.empty()).errorCode());
+        assertEquals(S3ErrorCode.PRECONDITION_FAILED,
+                refusal(WritePreconditions.ofDelete(request("DELETE", "if-match", "\"x\"")), PRESENT).errorCode());
+        for (String h : List.of("if-none-match", "x-amz-if-match-last-modified-time", "x-amz-if-match-size")) {
+            S3Exception e = assertThrows(S3Exception.class, () -> WritePreconditions.ofDelete(request("DELETE", h, "*")));
+            assertEquals(S3ErrorCode.NOT_IMPLEMENTED, e.errorCode(), h);
+        }
     }
 }
