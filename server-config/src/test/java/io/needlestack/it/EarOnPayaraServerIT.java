@@ -1,8 +1,10 @@
 package io.needlestack.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The EAR packaging on a real Payara Server 6: a fresh domain on free ports, deploy, check that
@@ -57,6 +60,10 @@ class EarOnPayaraServerIT {
                 s3.createBucket(b -> b.bucket("ear-it"));
                 s3.putObject(b -> b.bucket("ear-it").key("dir/object.bin"), RequestBody.fromBytes(body));
                 assertArrayEquals(body, s3.getObjectAsBytes(b -> b.bucket("ear-it").key("dir/object.bin")).asByteArray());
+                // Conditional writes with Payara Server's Hazelcast locks.
+                S3Exception refused = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket("ear-it")
+                        .key("dir/object.bin").ifNoneMatch("*"), RequestBody.fromString("second")));
+                assertEquals(412, refused.statusCode());
             }
             long logBefore = Files.size(domain.serverLog());
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The same EAR as {@link EarOnPayaraServerIT} on a real WildFly (the design card's second server
@@ -58,6 +59,11 @@ class EarOnWildFlyIT {
                 s3.putObject(b -> b.bucket("ear-wf").key("dir/object.bin"), RequestBody.fromBytes(body));
                 assertArrayEquals(body, s3.getObjectAsBytes(b -> b.bucket("ear-wf").key("dir/object.bin")).asByteArray());
                 assertThrows(NoSuchKeyException.class, () -> s3.getObjectAsBytes(b -> b.bucket("ear-wf").key("missing")));
+                // Conditional writes without Hazelcast: the node's own key locks.
+                s3.putObject(b -> b.bucket("ear-wf").key("dir/object.bin").ifMatch("*"), RequestBody.fromBytes(body));
+                S3Exception refused = assertThrows(S3Exception.class, () -> s3.putObject(b -> b.bucket("ear-wf")
+                        .key("dir/object.bin").ifNoneMatch("*"), RequestBody.fromString("second")));
+                assertEquals(412, refused.statusCode());
                 assertEquals(List.of("dir/object.bin"), s3.listObjectsV2(b -> b.bucket("ear-wf")).contents().stream()
                         .map(o -> o.key()).toList());
             }
