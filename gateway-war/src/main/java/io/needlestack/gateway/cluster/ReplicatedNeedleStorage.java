@@ -229,7 +229,12 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
 
     @Override
     public Optional<NeedleRecord> head(NeedleKey key) {
-        return read(key, node -> PromisedHead.unpromised(nodes.apply(node).head(key))).record();
+        return read(key, plainHead(key)).record();
+    }
+
+    /** Asks a replica for the key's newest version, with no promise. */
+    private Function<RingNode, PromisedHead> plainHead(NeedleKey key) {
+        return node -> PromisedHead.unpromised(nodes.apply(node).head(key));
     }
 
     /**
@@ -242,7 +247,7 @@ public final class ReplicatedNeedleStorage implements NeedleStorage {
         List<RingNode> targets = replicas(key);
         int w = Math.min(levels.w(), targets.size());
         int needed = Math.min(targets.size(), Math.max(levels.r(), targets.size() - w + 1));
-        return read(key, node -> PromisedHead.unpromised(nodes.apply(node).head(key)), needed, true).record();
+        return read(key, plainHead(key), needed, true).record();
     }
 
     /**

@@ -105,22 +105,23 @@ public class ObjectStore {
     public StoredObject put(String bucket, String key, Map<String, String> meta, InputStream body, long length,
                             ObjectPrecondition condition) {
         if (condition != ObjectPrecondition.NONE) {
-            condition.check(latest(bucket, key));
+            condition.check(live(bucket, key, storage.headLatest(NeedleKey.object(bucket, key))));
         }
-        long hlc = clock.now();
-        String version = newVersionId(hlc);
         if (length <= chunkBytes) {
             Map<String, String> m = new HashMap<>(meta);
             m.put(ObjectAttributes.SIZE, Long.toString(length));
             PutResult r;
             // Held while the body streams in: a small body is written as it arrives, in one needle.
             try (ObjectWriteLocks.Held held = lockFor(bucket, key, condition)) {
-                r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, version, false, m),
+                long hlc = clock.now();
+                r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, newVersionId(hlc), false, m),
                         body, length, false);
             }
             collect(bucket, r.superseded());
             return new StoredObject(bucket, key, r.record());
         }
+        long hlc = clock.now();
+        String version = newVersionId(hlc);
         MessageDigest md5 = md5();
         DigestInputStream in = new DigestInputStream(body, md5);
         List<Manifest.Chunk> chunks = writeChunks(bucket, key + "\n" + version, in, length, hlc);
@@ -131,7 +132,10 @@ public class ObjectStore {
 
     /**
      * The key's write lock when {@code condition} is a condition, checked once the lock is held;
-     * nothing to hold otherwise.
+     * nothing to hold otherwise. The clock observes the version checked, so that a timestamp
+     * taken under the lock (after this returns) orders the write after it, whichever gateway's
+     * clock wrote it: a writer that took its timestamp before waiting for the lock would
+     * otherwise be acknowledged with a version older than the one it replaced.
      */
     private ObjectWriteLocks.Held lockFor(String bucket, String key, ObjectPrecondition condition) {
         if (condition == ObjectPrecondition.NONE) {
@@ -139,7 +143,9 @@ public class ObjectStore {
         }
         ObjectWriteLocks.Held held = writeLocks.lock(bucket, key);
         try {
-            condition.check(latest(bucket, key));
+            Optional<NeedleRecord> current = storage.headLatest(NeedleKey.object(bucket, key));
+            current.ifPresent(r -> clock.observe(r.hlc()));
+            condition.check(live(bucket, key, current));
         } catch (RuntimeException e) {
             held.close();
             throw e;
@@ -163,7 +169,9 @@ public class ObjectStore {
         byte[] data = manifest.encode();
         PutResult r;
         try (ObjectWriteLocks.Held held = lockFor(bucket, key, condition)) {
-            r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), hlc, version, false, m),
+            // A conditional write's version is timed under the lock (see lockFor); its chunks keep theirs.
+            long writeHlc = condition == ObjectPrecondition.NONE ? hlc : clock.now();
+            r = storage.put(new NeedleWrite(NeedleKey.object(bucket, key), writeHlc, version, false, m),
                     new ByteArrayInputStream(data), data.length, false);
         } catch (RuntimeException e) {
             if (ownsChunks) {
@@ -202,16 +210,12 @@ public class ObjectStore {
 
     /** The newest live version of an object. */
     public Optional<StoredObject> head(String bucket, String key) {
-        return storage.head(NeedleKey.object(bucket, key))
-                .filter(r -> !r.tombstone())
-                .map(r -> new StoredObject(bucket, key, r));
+        return live(bucket, key, storage.head(NeedleKey.object(bucket, key)));
     }
 
-    /** The newest live version of an object as the next write finds it ({@link NeedleStorage#headLatest}). */
-    private Optional<StoredObject> latest(String bucket, String key) {
-        return storage.headLatest(NeedleKey.object(bucket, key))
-                .filter(r -> !r.tombstone())
-                .map(r -> new StoredObject(bucket, key, r));
+    /** The object a key's newest version is, none when it is a tombstone. */
+    private static Optional<StoredObject> live(String bucket, String key, Optional<NeedleRecord> newest) {
+        return newest.filter(r -> !r.tombstone()).map(r -> new StoredObject(bucket, key, r));
     }
 
     /** The object's data from {@code from}, {@code length} bytes, streamed chunk by chunk. */
