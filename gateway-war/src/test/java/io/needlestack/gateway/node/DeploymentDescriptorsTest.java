@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.needlestack.gateway.WarClasses;
 import io.needlestack.gateway.internal.InternalPlaneFilter;
 import io.needlestack.gateway.s3.http.S3ObjectFilter;
 import io.needlestack.storage.service.StorageService;
 import jakarta.servlet.annotation.WebFilter;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.file.Files;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +62,7 @@ class DeploymentDescriptorsTest {
     void everyAnnotatedFilterIsDeclaredAsAnnotated() throws Exception {
         Document web = parse(WEB_INF.resolve("web.xml"));
         Set<String> annotated = new TreeSet<>();
-        for (Class<?> c : webFilterClasses()) {
+        for (Class<?> c : WarClasses.annotatedWithAny(WebFilter.class)) {
             WebFilter a = c.getAnnotation(WebFilter.class);
             String name = a.filterName().isEmpty() ? c.getName() : a.filterName();
             annotated.add(name);
@@ -103,24 +102,6 @@ class DeploymentDescriptorsTest {
             names.add(text((Element) mappings.item(i), "filter-name"));
         }
         return names;
-    }
-
-    private static List<Class<?>> webFilterClasses() throws IOException, ClassNotFoundException {
-        Path classes = Path.of(S3ObjectFilter.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        List<Class<?>> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = classes.relativize(f).toString();
-                if (name.endsWith(".class") && !name.contains("$") && !name.endsWith("package-info.class")) {
-                    Class<?> c = Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false,
-                            DeploymentDescriptorsTest.class.getClassLoader());
-                    if (c.isAnnotationPresent(WebFilter.class)) {
-                        found.add(c);
-                    }
-                }
-            }
-        }
-        return found;
     }
 
     private static Element filterNamed(Document web, String element, String name) {
