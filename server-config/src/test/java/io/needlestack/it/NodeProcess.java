@@ -153,15 +153,26 @@ public final class NodeProcess implements AutoCloseable {
      * it cannot be read). A port handed out by the kernel (port 0) or inside that range can be taken
      * by any outgoing connection's local end while a test has the node that owns it stopped (every
      * refused reconnect to the stopped node takes one), and the node then cannot bind it again.
+     *
+     * <p>When failsafe runs the tests in several JVMs at once ({@code needlestack.it.forks}), each
+     * JVM draws from its own slice of that range ({@code needlestack.it.fork}, 1-based): a port one
+     * JVM picked is not bound until its node has booted (15 s or more), and "bindable" alone would
+     * let the other JVM pick it in that window, or while a test has the node stopped.
      */
     public static int portBelowEphemeral(int span) {
-        int top = EPHEMERAL_LOW - span;
-        if (top <= 10000) {
+        int slice = (EPHEMERAL_LOW - 10000) / FORKS;
+        int low = 10000 + (FORK - 1) * slice;
+        int top = low + slice - span;
+        if (top <= low) {
             throw new IllegalStateException("the ephemeral port range starts at " + EPHEMERAL_LOW
-                    + ": no room below it for tests");
+                    + ": no room below it for " + FORKS + " test JVMs");
         }
-        return ThreadLocalRandom.current().nextInt(10000, top);
+        return ThreadLocalRandom.current().nextInt(low, top);
     }
+
+    /** How many test JVMs run at once, and which of them this is (1-based); see {@link #portBelowEphemeral}. */
+    private static final int FORKS = Math.max(1, Integer.getInteger("needlestack.it.forks", 1));
+    private static final int FORK = Math.min(FORKS, Math.max(1, Integer.getInteger("needlestack.it.fork", 1)));
 
     /** The first port of the kernel's ephemeral range, read once. */
     private static final int EPHEMERAL_LOW = ephemeralLow();
