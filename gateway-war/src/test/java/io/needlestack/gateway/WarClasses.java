@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +23,11 @@ public final class WarClasses {
     @SafeVarargs
     public static List<Class<?>> annotatedWithAny(Class<? extends Annotation>... annotations)
             throws IOException, ClassNotFoundException {
+        return matching(c -> Stream.of(annotations).anyMatch(c::isAnnotationPresent));
+    }
+
+    /** The WAR's top-level classes for which {@code test} holds, in file order. */
+    public static List<Class<?>> matching(Predicate<Class<?>> test) throws IOException, ClassNotFoundException {
         Path classes = Path.of(S3Application.class.getProtectionDomain().getCodeSource().getLocation().getPath());
         List<Class<?>> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(classes)) {
@@ -33,11 +39,8 @@ public final class WarClasses {
                 // Loaded without running static initialisers, which may need a running server.
                 Class<?> c = Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false,
                         WarClasses.class.getClassLoader());
-                for (Class<? extends Annotation> a : annotations) {
-                    if (c.isAnnotationPresent(a)) {
-                        found.add(c);
-                        break;
-                    }
+                if (test.test(c)) {
+                    found.add(c);
                 }
             }
         }
