@@ -6,8 +6,8 @@ import java.util.logging.Logger;
 
 /**
  * The beans a deployment must have found for its node to do its work: the ones that start that
- * work by observing the application's start, which nothing else injects, so a bean the container
- * did not discover would go unnoticed (the node deploys and answers, but never, say, announces
+ * work by observing the application's start. One that nothing injects and that the container did
+ * not discover would go unnoticed (the node deploys and answers, but never, say, announces
  * itself). Each WAR's start-up listener, declared in its {@code web.xml}, checks its list at
  * deployment and fails the deployment when one is missing.
  */
