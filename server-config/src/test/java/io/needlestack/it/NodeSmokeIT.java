@@ -78,6 +78,10 @@ class NodeSmokeIT {
             assertTrue(Files.readString(node.dataDir().resolve("node.conf")).contains("\nread_timeout=20\n"));
             assertTrue(Files.readString(node.dataDir().resolve("payara-preboot.asadmin"))
                     .contains("transport.tcp.read-timeout-millis=20000\n"));
+            // So is the keep-alive bound (--keep-alive, default 120 s; RawProtocolIT sees it served).
+            assertTrue(Files.readString(node.dataDir().resolve("node.conf")).contains("\nkeep_alive=120\n"));
+            assertTrue(Files.readString(node.dataDir().resolve("payara-preboot.asadmin"))
+                    .contains("http-listener.http.timeout-seconds=120\n"));
 
             // Moved, not merely switched off: the services answer (403, disabled) at their new paths.
             assertEquals(403, get(node.endpoint().resolve("/_payara_metrics")).statusCode());
@@ -93,14 +97,16 @@ class NodeSmokeIT {
 
     @Test
     @Timeout(value = 1, unit = java.util.concurrent.TimeUnit.MINUTES)
-    void aReadTimeoutOutOfRangeIsRefusedBeforeAnythingStarts() throws Exception {
+    void aTimeoutOutOfRangeIsRefusedBeforeAnythingStarts() throws Exception {
         Path dir = NodeProcess.workDirectory().resolve("smoke-read-timeout");
-        for (String bad : new String[] {"0", "3601", "20s"}) {
-            LocalCluster.Result r = LocalCluster.script("start", "--name", "rt", "--data", dir.toString(), "--port", "1",
-                    "--read-timeout", bad);
-            assertNotEquals(0, r.exit(), r.output());
-            assertTrue(r.output().contains("--read-timeout must be 1 to 3600 seconds"), r.output());
-            assertFalse(Files.exists(dir.resolve("node.pid")), "a node was started with --read-timeout " + bad);
+        for (String option : new String[] {"--read-timeout", "--keep-alive"}) {
+            for (String bad : new String[] {"0", "3601", "20s"}) {
+                LocalCluster.Result r = LocalCluster.script("start", "--name", "rt", "--data", dir.toString(), "--port",
+                        "1", option, bad);
+                assertNotEquals(0, r.exit(), r.output());
+                assertTrue(r.output().contains(option + " must be 1 to 3600 seconds"), r.output());
+                assertFalse(Files.exists(dir.resolve("node.pid")), "a node was started with " + option + " " + bad);
+            }
         }
     }
 
