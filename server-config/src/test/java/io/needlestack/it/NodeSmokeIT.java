@@ -75,13 +75,13 @@ class NodeSmokeIT {
             }
 
             // The S3 read timeout (--read-timeout, default 20 s) is kept and reaches Payara's transport.
-            assertTrue(Files.readString(node.dataDir().resolve("node.conf")).contains("\nread_timeout=20\n"));
-            assertTrue(Files.readString(node.dataDir().resolve("payara-preboot.asadmin"))
-                    .contains("transport.tcp.read-timeout-millis=20000\n"));
+            String nodeConf = Files.readString(node.dataDir().resolve("node.conf"));
+            String preboot = Files.readString(node.dataDir().resolve("payara-preboot.asadmin"));
+            assertTrue(nodeConf.contains("\nread_timeout=20\n"));
+            assertTrue(preboot.contains("transport.tcp.read-timeout-millis=20000\n"));
             // So is the keep-alive bound (--keep-alive, default 120 s; RawProtocolIT sees it served).
-            assertTrue(Files.readString(node.dataDir().resolve("node.conf")).contains("\nkeep_alive=120\n"));
-            assertTrue(Files.readString(node.dataDir().resolve("payara-preboot.asadmin"))
-                    .contains("http-listener.http.timeout-seconds=120\n"));
+            assertTrue(nodeConf.contains("\nkeep_alive=120\n"));
+            assertTrue(preboot.contains("http-listener.http.timeout-seconds=120\n"));
 
             // Moved, not merely switched off: the services answer (403, disabled) at their new paths.
             assertEquals(403, get(node.endpoint().resolve("/_payara_metrics")).statusCode());

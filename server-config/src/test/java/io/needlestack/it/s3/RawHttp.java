@@ -18,7 +18,8 @@ import java.util.TreeMap;
 /**
  * A minimal HTTP/1.1 client over a plain socket, for requests that ordinary clients refuse to
  * send: any Host header (virtual-host addressing without DNS), no Content-Length, broken bodies.
- * Always sends {@code Connection: close} and reads the answer to the end.
+ * {@link #exchange} sends {@code Connection: close} and reads the answer to the end;
+ * {@link KeptAlive} keeps its connection open between requests.
  */
 final class RawHttp {
 
@@ -55,19 +56,9 @@ final class RawHttp {
    */
   static Response exchange(int port, String method, String target, List<String[]> headers,
       InputStream body, boolean headRequest) throws IOException {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-      s.setSoTimeout(60_000);
+    try (Socket s = connect(port, 60_000)) {
       OutputStream out = s.getOutputStream();
-      StringBuilder head = new StringBuilder();
-      head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-      for (String[] h : headers) {
-        if (!h[0].equalsIgnoreCase("connection")) {
-          head.append(h[0]).append(": ").append(h[1]).append("\r\n");
-        }
-      }
-      head.append("Connection: close\r\n\r\n");
-      out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+      out.write(head(method, target, headers, "Connection: close\r\n"));
       if (body != null) {
         try {
           body.transferTo(out);
@@ -78,6 +69,60 @@ final class RawHttp {
       out.flush();
       return read(new BufferedInputStream(s.getInputStream()), headRequest);
     }
+  }
+
+  /**
+   * A connection kept open between requests (no {@code Connection: close}), for what a server does
+   * with a connection between two requests. Answers must carry their length (Content-Length or
+   * chunked), or reading one waits for the connection to close.
+   */
+  static final class KeptAlive implements AutoCloseable {
+
+    private final Socket socket;
+    private final InputStream in;
+
+    /** Connects to 127.0.0.1:{@code port}; every wait for answer bytes is bounded by {@code readTimeoutMillis}. */
+    KeptAlive(int port, int readTimeoutMillis) throws IOException {
+      socket = connect(port, readTimeoutMillis);
+      in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    /** Sends a request without a body and reads its answer, leaving the connection open. */
+    Response exchange(String method, String target, List<String[]> headers) throws IOException {
+      socket.getOutputStream().write(head(method, target, headers, ""));
+      socket.getOutputStream().flush();
+      return read(in, method.equals("HEAD"));
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private static Socket connect(int port, int readTimeoutMillis) throws IOException {
+    Socket s = new Socket();
+    try {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+      s.setSoTimeout(readTimeoutMillis);
+      return s;
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** The request line and headers as given (any Connection header dropped), then {@code connection}. */
+  private static byte[] head(String method, String target, List<String[]> headers, String connection) {
+    StringBuilder head = new StringBuilder();
+    head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+    for (String[] h : headers) {
+      if (!h[0].equalsIgnoreCase("connection")) {
+        head.append(h[0]).append(": ").append(h[1]).append("\r\n");
+      }
+    }
+    head.append(connection).append("\r\n");
+    return head.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static Response read(InputStream in, boolean headRequest) throws IOException {

@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -46,7 +43,7 @@ class RawProtocolIT extends S3TestSupport {
   private RawS3 raw;
   private String bucket;
   /** A kept-alive connection that answered one request in setUp and is idle until the last test. */
-  private Socket idle;
+  private RawHttp.KeptAlive idle;
   private long idleSince;
 
   @BeforeAll
@@ -55,10 +52,11 @@ class RawProtocolIT extends S3TestSupport {
     raw = new RawS3(node);
     bucket = createBucket("raw");
     if (Target.current() != Target.S3PROXY) {
-      idle = new Socket();
-      idle.connect(new InetSocketAddress(node.endpoint().getHost(), node.endpoint().getPort()), 5000);
-      idle.setSoTimeout(20_000);
-      assertEquals(200, healthOn(idle));
+      idle = new RawHttp.KeptAlive(node.endpoint().getPort(), 20_000);
+      RawHttp.Response first = health(idle);
+      assertEquals(200, first.status(), first.toString());
+      assertTrue(first.header("content-length") != null, "no Content-Length (the connection could not be kept): "
+          + first);
       idleSince = System.nanoTime();
     }
   }
@@ -287,40 +285,12 @@ class RawProtocolIT extends S3TestSupport {
     if (left > 0) {
       TimeUnit.NANOSECONDS.sleep(left);
     }
-    assertEquals(200, healthOn(idle), "the idle connection was not served again");
+    assertEquals(200, health(idle).status(), "the idle connection was not served again");
   }
 
-  /** Sends GET /_health on {@code socket}, keeping it open, and returns the answer's status. */
-  private int healthOn(Socket socket) throws IOException {
-    String host = node.endpoint().getHost() + ":" + node.endpoint().getPort();
-    socket.getOutputStream().write(("GET /_health HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
-    socket.getOutputStream().flush();
-    InputStream in = socket.getInputStream();
-    String head = readHead(in);
-    int length = -1;
-    for (String line : head.split("\r\n")) {
-      if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
-        length = Integer.parseInt(line.substring(15).trim());
-      }
-    }
-    assertTrue(length >= 0, "no Content-Length (the connection could not be kept): " + head);
-    assertEquals(length, in.readNBytes(length).length, "short body: " + head);
-    return Integer.parseInt(head.split(" ", 3)[1]);
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int b;
-    while ((b = in.read()) != -1) {
-      head.write(b);
-      int n = head.size();
-      byte[] h = head.toByteArray();
-      if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
-        return head.toString(StandardCharsets.US_ASCII);
-      }
-    }
-    throw new IOException("the server closed the connection (answer so far: " + head.toString(StandardCharsets.US_ASCII)
-        + ")");
+  /** GET /_health on {@code connection}, which stays open. */
+  private RawHttp.Response health(RawHttp.KeptAlive connection) throws IOException {
+    return connection.exchange("GET", "/_health",
+        List.<String[]>of(new String[] {"Host", node.endpoint().getHost() + ":" + node.endpoint().getPort()}));
   }
 }
